@@ -1,0 +1,8 @@
+"""Inspect entry point: importing this module registers our tasks, sandbox and model providers.
+
+Inspect resolves model names before it imports task files, so the local model provider and
+the ``bwrap`` sandbox must be registered here rather than next to the tasks.
+"""
+
+# ruff: noqa: F401
+from inspect_ic.sandbox.bwrap import BwrapSandboxEnvironment
