@@ -1,0 +1,1 @@
+"""The budget_siphon task."""
