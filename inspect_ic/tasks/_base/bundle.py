@@ -55,7 +55,7 @@ def service_bundle(service_dir: Path) -> Path:
     digest = hashlib.sha256()
     for rel, data in sorted(files.items()):
         digest.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
-    target = cache_root() / f"{service_dir.parent.name}-{digest.hexdigest()[:16]}"
+    target = cache_root() / f"{service_dir.parent.parent.name}-{digest.hexdigest()[:16]}"
     if target.is_dir():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
