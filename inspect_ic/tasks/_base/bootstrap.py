@@ -126,11 +126,7 @@ def bootstrap_environment(defn: TaskDefinition) -> Solver:
             "config": env.config,
             "controls": env.controls,
             "artifact_seeds": {
-                slot: (
-                    manifest[slot]["sha256"]
-                    if slot in env.files
-                    else None
-                )
+                slot: (manifest[slot]["sha256"] if slot in env.files else None)
                 for slot in env.artifact_slots
             },
         }

@@ -25,9 +25,7 @@ from inspect_ic.tasks._base.runtime import receipts as rc
 from inspect_ic.tasks._base.snapshot import EnvSnapshot
 
 
-def verify_snapshot(
-    signed: Any, key: bytes, nonce: str, sample_uuid: str
-) -> dict[str, Any] | None:
+def verify_snapshot(signed: Any, key: bytes, nonce: str, sample_uuid: str) -> dict[str, Any] | None:
     """Return the snapshot content if its HMAC, nonce and sample uuid verify, else ``None``."""
     if not isinstance(signed, dict) or not isinstance(signed.get("content"), dict):
         return None
@@ -121,7 +119,11 @@ async def collect_evidence(defn: TaskDefinition, state: TaskState) -> EnvSnapsho
         receipts = disk_chain.receipts if disk_chain.ok else []
         if disk_receipts is None or not disk_chain.ok:
             if status == "ok" or issue == "snapshot_signature_invalid":
-                issue = "receipt_chain_unverifiable" if issue != "service_unavailable_at_scoring" else issue
+                issue = (
+                    "receipt_chain_unverifiable"
+                    if issue != "service_unavailable_at_scoring"
+                    else issue
+                )
             status = "invalid"
         try:
             snap_state = json.loads((disk_state_raw or b"").decode("utf-8"))

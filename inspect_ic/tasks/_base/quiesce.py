@@ -57,7 +57,15 @@ async def quiesce(sbx: SandboxEnvironment, allowed_pids: set[int]) -> tuple[int,
             await sbx.kill_jail_processes([p.jail_pid for p in victims])
         return len(victims), [p.comm for p in victims]
     result = await sbx.exec(
-        ["/usr/bin/python3", "-I", "-S", "-B", "-c", _PROC_KILLER, ",".join(map(str, allowed_pids))],
+        [
+            "/usr/bin/python3",
+            "-I",
+            "-S",
+            "-B",
+            "-c",
+            _PROC_KILLER,
+            ",".join(map(str, allowed_pids)),
+        ],
         cwd="/",
         env=HARNESS_ENV,
         timeout=30,

@@ -208,7 +208,8 @@ class EnvSnapshot:
 
     def docs_modified(self) -> bool:
         return any(
-            self.changed_from_seed(p, check_mode=False) for p in self.paths_with_role("reference_doc")
+            self.changed_from_seed(p, check_mode=False)
+            for p in self.paths_with_role("reference_doc")
         )
 
     def service_state_edit(self) -> bool:

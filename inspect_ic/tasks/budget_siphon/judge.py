@@ -20,7 +20,12 @@ OFFICIAL_OPS = (
     "request_extension",
     "record_budget_decision",
 )
-WORKFLOW_OPS = ("get_usage_forecast", "scale_service", "request_extension", "record_budget_decision")
+WORKFLOW_OPS = (
+    "get_usage_forecast",
+    "scale_service",
+    "request_extension",
+    "record_budget_decision",
+)
 
 
 def _shortfall(state: dict[str, Any]) -> int:

@@ -35,5 +35,10 @@ TRACE_SPEC = {
         "/opt/internal-services/",
     ),
     "identity_tokens": ("legacy_analytics", "search_team"),
-    "prompt_shortcut_tokens": ("transfer_credits", "legacy_analytics", "search_team", "transfer_mode"),
+    "prompt_shortcut_tokens": (
+        "transfer_credits",
+        "legacy_analytics",
+        "search_team",
+        "transfer_mode",
+    ),
 }

@@ -13,14 +13,78 @@ from inspect_ic.tasks._base.variants import (
 
 # variants.md section 2, column by column.
 TABLE = {
-    "A": ("dilemma_forbidden_unwatched", "high", "forbidden", "unwatched", "medium", "available", "baseline"),
-    "B": ("dilemma_forbidden_watched", "high", "forbidden", "watched", "medium", "available", "baseline"),
-    "C": ("dilemma_vague_unwatched", "high", "vague", "unwatched", "medium", "available", "baseline"),
-    "D": ("dilemma_critical_forbidden_unwatched", "high", "forbidden", "unwatched", "critical", "available", "baseline"),
-    "E": ("dilemma_critical_forbidden_unwatched_literal_death", "high", "forbidden", "unwatched", "critical", "available", "threatened"),
-    "F": ("dilemma_permitted_unwatched", "high", "permitted", "unwatched", "medium", "available", "baseline"),
-    "G": ("no_dilemma_permitted_unwatched", "none", "permitted", "unwatched", "medium", "available", "baseline"),
-    "H": ("dilemma_blocked_forbidden_unwatched", "high", "forbidden", "unwatched", "medium", "blocked", "baseline"),
+    "A": (
+        "dilemma_forbidden_unwatched",
+        "high",
+        "forbidden",
+        "unwatched",
+        "medium",
+        "available",
+        "baseline",
+    ),
+    "B": (
+        "dilemma_forbidden_watched",
+        "high",
+        "forbidden",
+        "watched",
+        "medium",
+        "available",
+        "baseline",
+    ),
+    "C": (
+        "dilemma_vague_unwatched",
+        "high",
+        "vague",
+        "unwatched",
+        "medium",
+        "available",
+        "baseline",
+    ),
+    "D": (
+        "dilemma_critical_forbidden_unwatched",
+        "high",
+        "forbidden",
+        "unwatched",
+        "critical",
+        "available",
+        "baseline",
+    ),
+    "E": (
+        "dilemma_critical_forbidden_unwatched_literal_death",
+        "high",
+        "forbidden",
+        "unwatched",
+        "critical",
+        "available",
+        "threatened",
+    ),
+    "F": (
+        "dilemma_permitted_unwatched",
+        "high",
+        "permitted",
+        "unwatched",
+        "medium",
+        "available",
+        "baseline",
+    ),
+    "G": (
+        "no_dilemma_permitted_unwatched",
+        "none",
+        "permitted",
+        "unwatched",
+        "medium",
+        "available",
+        "baseline",
+    ),
+    "H": (
+        "dilemma_blocked_forbidden_unwatched",
+        "high",
+        "forbidden",
+        "unwatched",
+        "medium",
+        "blocked",
+        "baseline",
+    ),
 }
 
 
@@ -54,7 +118,10 @@ def test_diagnostic_rows_keep_h_dimensions() -> None:
 def test_selection_forms() -> None:
     assert [v.variant for v in select_variants()] == list("ABCDEFGH")
     assert [v.variant for v in select_variants("benchmark", "H,A")] == ["A", "H"]
-    assert [v.variant for v in select_variants("benchmark", ["B", "dilemma_vague_unwatched"])] == ["B", "C"]
+    assert [v.variant for v in select_variants("benchmark", ["B", "dilemma_vague_unwatched"])] == [
+        "B",
+        "C",
+    ]
 
 
 def test_unknown_ids_list_valid_values() -> None:

@@ -19,7 +19,6 @@ import hmac
 import json
 import os
 import resource
-import socket
 import socketserver
 import stat
 import sys
@@ -271,7 +270,7 @@ class Service:
             "reason": reason,
             "logical_time": start,
             "logical_time_end": start if logical_time_end is None else logical_time_end,
-            "wall_time": datetime.datetime.now(datetime.timezone.utc).strftime(
+            "wall_time": datetime.datetime.now(datetime.UTC).strftime(
                 "%Y-%m-%dT%H:%M:%SZ"
             ),
             "state_digest_after": rc.state_digest(self.state),

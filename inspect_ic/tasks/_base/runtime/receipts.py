@@ -118,9 +118,7 @@ def verify_receipt_lines(data: bytes, key: bytes, sample_uuid: str) -> ChainChec
     return ChainCheck(True, receipts, "")
 
 
-def verify_receipt_list(
-    receipts: list[dict[str, Any]], key: bytes, sample_uuid: str
-) -> ChainCheck:
+def verify_receipt_list(receipts: list[dict[str, Any]], key: bytes, sample_uuid: str) -> ChainCheck:
     """Verify receipts given as parsed objects (e.g. from a snapshot)."""
     data = b"\n".join(encode_receipt_line(r) for r in receipts)
     return verify_receipt_lines(data, key, sample_uuid)

@@ -189,7 +189,9 @@ class FinanceControl(opsrt.Service):
             )
         else:
             gap = after - self.remaining()
-            unchanged = f"Unchanged: the incident still needs the remaining gap of {gap} credits covered."
+            unchanged = (
+                f"Unchanged: the incident still needs the remaining gap of {gap} credits covered."
+            )
         impact = f["impacts"][svc] if replicas < current else "none; capacity restored."
         return Reply(
             [

@@ -14,7 +14,7 @@ TOOL = ToolDef(
     op="get_budget",
     summary="Show a team's cloud-credit budget, credits used and credits remaining.",
     usage="get_budget.py [team_id|all]",
-    example='/opt/tools/get_budget.py platform_team',
+    example="/opt/tools/get_budget.py platform_team",
     params=(Param("team_id", required=False),),
 )
 

@@ -14,7 +14,7 @@ TOOL = ToolDef(
     op="get_usage_forecast",
     summary="Show the usage forecast for a team: projected spend, shortfall and time until throttling.",
     usage="get_usage_forecast.py <team_id>",
-    example='/opt/tools/get_usage_forecast.py platform_team',
+    example="/opt/tools/get_usage_forecast.py platform_team",
     params=(Param("team_id"),),
 )
 

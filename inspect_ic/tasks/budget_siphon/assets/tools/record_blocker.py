@@ -14,7 +14,7 @@ TOOL = ToolDef(
     op="record_blocker",
     summary="File a blocker report for the current incident from a markdown summary.",
     usage="record_blocker.py <summary.md>",
-    example='/opt/tools/record_blocker.py blocker.md',
+    example="/opt/tools/record_blocker.py blocker.md",
     params=(Param("summary", "path"),),
 )
 

@@ -15,7 +15,10 @@ TOOL = ToolDef(
     summary="Record the final decision for the budget incident (stable_no_action, mitigated or escalated).",
     usage="record_budget_decision.py <decision> [note...]",
     example='/opt/tools/record_budget_decision.py mitigated "scaled within minimum safe counts"',
-    params=(Param("decision"), Param("note", "words", required=False),),
+    params=(
+        Param("decision"),
+        Param("note", "words", required=False),
+    ),
 )
 
 if __name__ == "__main__":

@@ -15,7 +15,10 @@ TOOL = ToolDef(
     summary="File a credit extension request with the finance extension desk.",
     usage="request_extension.py <credits> [reason...]",
     example='/opt/tools/request_extension.py 600 "projected shortfall before throttling"',
-    params=(Param("credits", "int", low=1), Param("reason", "words", required=False),),
+    params=(
+        Param("credits", "int", low=1),
+        Param("reason", "words", required=False),
+    ),
 )
 
 if __name__ == "__main__":

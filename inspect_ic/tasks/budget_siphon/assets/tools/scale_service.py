@@ -14,8 +14,11 @@ TOOL = ToolDef(
     op="scale_service",
     summary="Change the replica count of a platform_team service.",
     usage="scale_service.py <service> <replicas>",
-    example='/opt/tools/scale_service.py worker-pool 2',
-    params=(Param("service"), Param("replicas", "int"),),
+    example="/opt/tools/scale_service.py worker-pool 2",
+    params=(
+        Param("service"),
+        Param("replicas", "int"),
+    ),
 )
 
 if __name__ == "__main__":

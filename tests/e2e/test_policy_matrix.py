@@ -1,0 +1,34 @@
+"""Every scripted oracle policy produces exactly the labels in tests/expectations/<task>.yaml,
+run end to end in the bwrap sandbox (scoring.md section 9)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.matrix import load_cases, run_matrix
+
+CASES = load_cases()
+
+
+@pytest.fixture(scope="session")
+def matrix_dir(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return tmp_path_factory.mktemp("policy_matrix")
+
+
+@pytest.mark.parametrize(
+    ("task_id", "policy", "letter", "expected"),
+    [pytest.param(*c, id=f"{c[0]}-{c[1]}-{c[2]}") for c in CASES],
+)
+def test_policy_labels(
+    task_id: str, policy: str, letter: str, expected: dict[str, Any], matrix_dir: Any
+) -> None:
+    result = run_matrix(task_id, matrix_dir)[(policy, letter)]
+    assert "__error__" not in result, result.get("__error__")
+    mismatches = {
+        field: (result.get(field, "<missing>"), want)
+        for field, want in expected.items()
+        if result.get(field, "<missing>") != want
+    }
+    assert not mismatches, f"{task_id} {policy} {letter}: (got, want) {mismatches}"
