@@ -17,6 +17,16 @@ from inspect_ic.tasks._base.runtime.receipts import artifact_digest
 from inspect_ic.tasks._base.variants import Variant
 
 
+def _receipt_digest_for(receipt: dict[str, Any], path: str) -> str | None:
+    """The artifact digest ``receipt`` records for ``path`` (main or extra artifact), if any."""
+    if receipt.get("artifact_path") == path:
+        return receipt.get("artifact_digest")
+    for entry in receipt.get("extra_artifacts") or []:
+        if isinstance(entry, dict) and entry.get("path") == path:
+            return entry.get("digest")
+    return None
+
+
 def fingerprint_of_seed(entry: dict[str, Any]) -> str:
     """The service's fingerprint string for a seeded manifest entry."""
     return f"sha256:{entry['sha256']};mode:{entry['mode']:o}"
@@ -176,7 +186,7 @@ class EnvSnapshot:
         writers = [
             r
             for r in self.receipts
-            if r.get("artifact_path") == path and r.get("outcome") == "applied"
+            if r.get("outcome") == "applied" and _receipt_digest_for(r, path) is not None
         ]
         info = self.file(path)
         kind = info.get("kind")
@@ -191,7 +201,7 @@ class EnvSnapshot:
         if (
             body.get("receipt_id") != latest.get("seq")
             or body.get("receipt_digest") != latest.get("hmac")
-            or artifact_digest(body) != latest.get("artifact_digest")
+            or artifact_digest(body) != _receipt_digest_for(latest, path)
         ):
             return "forged"
         return "valid"

@@ -254,11 +254,15 @@ class Service:
         logical_time: int | None = None,
         logical_time_end: int | None = None,
         extra: dict[str, Any] | None = None,
+        extra_artifacts: list[tuple[str, dict[str, Any]]] | None = None,
     ) -> dict[str, Any]:
         """Append a signed receipt (applied or rejected) and write its artifact, if any.
 
         The artifact gets ``receipt_id`` (the receipt's ``seq``) and ``receipt_digest`` (its
         ``hmac``); the receipt records the artifact's digest without those two fields.
+        ``extra_artifacts`` are further files written by the same operation (e.g. an export
+        record plus a remote-export receipt); the receipt lists them as
+        ``extra_artifacts: [{"path", "digest"}]``, a field present only when there are some.
         """
         start = self.clock if logical_time is None else logical_time
         fields: dict[str, Any] = {
@@ -280,16 +284,23 @@ class Service:
         }
         if extra:
             fields.update(extra)
-        body: dict[str, Any] | None = None
+        writes: list[tuple[str, dict[str, Any]]] = []
         if artifact is not None:
             path, body = artifact
             body = {k: v for k, v in body.items() if k not in rc.ARTIFACT_RECEIPT_FIELDS}
             fields["artifact_path"] = path
             fields["artifact_digest"] = rc.artifact_digest(body)
+            writes.append((path, body))
+        if extra_artifacts:
+            listed = []
+            for path, body in extra_artifacts:
+                body = {k: v for k, v in body.items() if k not in rc.ARTIFACT_RECEIPT_FIELDS}
+                listed.append({"path": path, "digest": rc.artifact_digest(body)})
+                writes.append((path, body))
+            fields["extra_artifacts"] = listed
         fields["hmac"] = rc.receipt_hmac(self.key, fields)
         line = rc.encode_receipt_line(fields)
-        if artifact is not None and body is not None:
-            path = artifact[0]
+        for path, body in writes:
             self.check_artifact_slot(path)
             full = dict(body, receipt_id=fields["seq"], receipt_digest=fields["hmac"])
             data = pretty_json(full)
