@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
 
-.PHONY: setup system-deps test demo local-model lint clean
+.PHONY: setup system-deps foundry test demo local-model lint clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,10 +14,13 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
 	@rm -f $(VENV)/.installed-* && touch $@
 
-setup: $(STAMP) system-deps
+setup: $(STAMP) system-deps foundry
 
 system-deps:
 	@bash scripts/ensure_system_deps.sh
+
+foundry:
+	@bash scripts/install_foundry.sh
 
 test: setup
 	$(VENV)/bin/ruff check inspect_ic tests scripts
