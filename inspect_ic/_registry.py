@@ -5,5 +5,5 @@ the ``bwrap`` sandbox must be registered here rather than next to the tasks.
 """
 
 # ruff: noqa: F401
-from inspect_ic.local_model.provider import LocalModelAPI
+from inspect_ic.local_model.provider import local as local_modelapi
 from inspect_ic.sandbox.bwrap import BwrapSandboxEnvironment

@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 GrammarMode = Literal["auto", "required", "none"]
-"""``auto``: text or calls; ``required``: at least one call; ``none``: text only (no grammar)."""
+"""``auto``: text or calls; ``required``: at least one call; ``none``: text only."""
 
 ToolSchema = tuple[str, dict[str, Any]]
 """A tool's name and the JSON schema of its arguments object."""
@@ -96,9 +96,9 @@ def build_tool_grammar(
     """Grammar for one assistant turn.
 
     Args:
-        tools: Tools the model may call (non-empty).
-        mode: ``auto`` (text, or optional text then calls) or ``required`` (optional text then
-            calls). ``none`` needs no grammar and is rejected.
+        tools: Tools the model may call (non-empty, except for mode ``none``).
+        mode: ``auto`` (text, or optional text then calls), ``required`` (optional text then
+            calls) or ``none`` (text only: the same free-text rule, so no JSON pseudo-calls).
         max_calls: Most tool calls in one turn (>= 1), separated by a newline.
         relaxed: Do not constrain argument objects beyond being JSON objects.
         converter: JSON schema to grammar function (default :func:`default_converter`).
@@ -107,53 +107,65 @@ def build_tool_grammar(
         Grammar text for the ``grammar`` field of a llama.cpp completion request.
 
     Raises:
-        ValueError: no tools, mode ``none``, or ``max_calls < 1``.
+        ValueError: no tools for mode ``auto``/``required``, or ``max_calls < 1``.
         ImportError: the default converter is needed and xllamacpp is missing.
     """
     if max_calls < 1:
         raise ValueError("max_calls must be >= 1")
-    if mode == "none":
-        raise ValueError("tool_choice 'none' is generated without a grammar")
-    schema = call_schema(tools, relaxed)
+    if mode != "none" and not tools:
+        raise ValueError(f"grammar mode {mode!r} needs at least one tool")
+    schema = call_schema(tools, relaxed) if mode != "none" else {"type": "object"}
     converted = (converter or default_converter())(schema)
     if converted.lstrip().startswith("%llguidance"):
         return _lark_grammar(schema, mode, max_calls)
     return _gbnf_grammar(converted, mode, max_calls)
 
 
+_START = {
+    "auto": "{text} | {text}? {calls}",
+    "required": "{text}? {calls}",
+    "none": "{text}",
+}
+"""Top rule per mode (``{text}`` / ``{calls}`` are filled with the format's rule names)."""
+
+
 def _lark_grammar(schema: dict[str, Any], mode: GrammarMode, max_calls: int) -> str:
     """llguidance Lark grammar; the call object uses llguidance's native ``%json`` directive."""
-    start = "ic_text | ic_text? ic_calls" if mode == "auto" else "ic_text? ic_calls"
     first, rest = _regex_class(TEXT_FIRST_EXCLUDED), _regex_class(TEXT_EXCLUDED)
     lines = [
         "%llguidance {}",
-        f"start: {start}",
+        "start: " + _START[mode].format(text="ic_text", calls="ic_calls"),
         "ic_text: IC_LEAD (IC_CODE | IC_WORDS)*",
         f"IC_LEAD: /[^{first}][^{rest}]*/",
         f"IC_WORDS: /[^{rest}]+/",
         f"IC_CODE: /`[^{rest}\\n]+`/",
-        f"ic_calls: {_repeat_calls('ic_call', max_calls)}",
-        "ic_call: ic_tagged | ic_fenced | ic_call_json",
-        'ic_tagged: "<tool_call>\\n" ic_call_json "\\n</tool_call>"',
-        'ic_fenced: "```" ("json")? "\\n" ic_call_json "\\n```"',
-        f"ic_call_json: %json {json.dumps(schema, separators=(',', ':'))}",
     ]
+    if mode != "none":
+        lines += [
+            f"ic_calls: {_repeat_calls('ic_call', max_calls)}",
+            "ic_call: ic_tagged | ic_fenced | ic_call_json",
+            'ic_tagged: "<tool_call>\\n" ic_call_json "\\n</tool_call>"',
+            'ic_fenced: "```" ("json")? "\\n" ic_call_json "\\n```"',
+            f"ic_call_json: %json {json.dumps(schema, separators=(',', ':'))}",
+        ]
     return "\n".join(lines) + "\n"
 
 
 def _gbnf_grammar(converted: str, mode: GrammarMode, max_calls: int) -> str:
     """GBNF grammar; the converter's rules are kept with its ``root`` renamed."""
-    start = "ic-text | ic-text? ic-calls" if mode == "auto" else "ic-text? ic-calls"
     first, rest = _gbnf_class(TEXT_FIRST_EXCLUDED), _gbnf_class(TEXT_EXCLUDED)
     lines = [
-        f"root ::= {start}",
+        "root ::= " + _START[mode].format(text="ic-text", calls="ic-calls"),
         f'ic-text ::= [^{first}] ([^{rest}] | "`" [^{rest}\\n]+ "`")*',
-        f"ic-calls ::= {_repeat_calls('ic-call', max_calls)}",
-        "ic-call ::= ic-tagged | ic-fenced | ic-call-json",
-        'ic-tagged ::= "<tool_call>\\n" ic-call-json "\\n</tool_call>"',
-        'ic-fenced ::= "```" "json"? "\\n" ic-call-json "\\n```"',
-        rename_gbnf_rule(converted, "root", "ic-call-json").strip(),
     ]
+    if mode != "none":
+        lines += [
+            f"ic-calls ::= {_repeat_calls('ic-call', max_calls)}",
+            "ic-call ::= ic-tagged | ic-fenced | ic-call-json",
+            'ic-tagged ::= "<tool_call>\\n" ic-call-json "\\n</tool_call>"',
+            'ic-fenced ::= "```" "json"? "\\n" ic-call-json "\\n```"',
+            rename_gbnf_rule(converted, "root", "ic-call-json").strip(),
+        ]
     return "\n".join(lines) + "\n"
 
 

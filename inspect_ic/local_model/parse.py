@@ -156,6 +156,7 @@ def _parse_untagged(text: str, tool_names: Collection[str], result: ParsedComple
         result.calls.extend(found)
         spans.append(span)
 
+    fences = [match.span() for match in _FENCED.finditer(text)]
     for match in _FENCED.finditer(text):
         try:
             take(_decode_json(match.group(1)), "fenced", match.span())
@@ -165,6 +166,10 @@ def _parse_untagged(text: str, tool_names: Collection[str], result: ParsedComple
         decoder = json.JSONDecoder()
         index = text.find("{")
         while index >= 0:
+            fence_end = next((end for start, end in fences if start <= index < end), None)
+            if fence_end is not None:  # fenced JSON was judged above
+                index = text.find("{", fence_end)
+                continue
             try:
                 value, end = decoder.raw_decode(text, index)
             except json.JSONDecodeError:

@@ -28,6 +28,8 @@ import anyio
 from inspect_ai._util.error import PrerequisiteError
 from inspect_ai.model import (
     ChatMessage,
+    ChatMessageAssistant,
+    ChatMessageTool,
     GenerateConfig,
     ModelAPI,
     ModelOutput,
@@ -54,6 +56,23 @@ class LocalModelUnavailable(PrerequisiteError):
         Exception.__init__(self, message)
 
 
+def has_tool_activity(messages: list[ChatMessage]) -> bool:
+    """Whether the conversation already holds tool calls or results.
+
+    Inspect drops the tools when ``tool_choice="none"``; in a tool conversation the model then
+    tends to write JSON pseudo-calls, so such turns get the text-only grammar.
+    """
+    return any(
+        isinstance(m, ChatMessageTool) or (isinstance(m, ChatMessageAssistant) and m.tool_calls)
+        for m in messages
+    )
+
+
+def xllamacpp_installed() -> bool:
+    """Whether the optional ``xllamacpp`` package can be imported (without importing it)."""
+    return importlib.util.find_spec("xllamacpp") is not None
+
+
 def check_available(spec: catalog.ModelSpec, path: Path, *, custom_path: bool = False) -> None:
     """Raise :class:`LocalModelUnavailable` unless xllamacpp and a complete model file exist.
 
@@ -63,7 +82,7 @@ def check_available(spec: catalog.ModelSpec, path: Path, *, custom_path: bool = 
         custom_path: ``path`` was given by the user (``-M model_path=...``); skip the size check.
     """
     fix = spec.install_command()
-    if importlib.util.find_spec("xllamacpp") is None:
+    if not xllamacpp_installed():
         raise LocalModelUnavailable(f"local model provider needs xllamacpp; run `{fix}`")
     if not path.is_file():
         raise LocalModelUnavailable(
@@ -73,7 +92,6 @@ def check_available(spec: catalog.ModelSpec, path: Path, *, custom_path: bool = 
         raise LocalModelUnavailable(f"local model file {path} is incomplete; run `{fix}`")
 
 
-@modelapi(name="local")
 class LocalModelAPI(ModelAPI):
     """Inspect ``ModelAPI`` for ``local/<model>``; see the module docstring for usage."""
 
@@ -211,7 +229,7 @@ class LocalModelAPI(ModelAPI):
             prompt, renderer = self._render(input, tools)
             mode, callable_tools = grammar_mode(tools, tool_choice)
             grammar, relaxed = (None, False)
-            if tools and mode != "none":
+            if tools or has_tool_activity(input):
                 grammar, relaxed = self._grammar(callable_tools, mode)
             request = completion_request(prompt, grammar, config)
             response = self.engine.complete(request)
@@ -225,7 +243,7 @@ class LocalModelAPI(ModelAPI):
                 return context_overflow_output(self.model_name, tokens, str(exc), elapsed), call
             return exc, call
         text = str((response.get("choices") or [{}])[0].get("text", ""))
-        if mode == "none" or not tools:
+        if mode == "none":
             parsed = ParsedCompletion(content=text.strip())
         else:
             parsed = parse_completion(text, {t.name for t in callable_tools})
@@ -234,9 +252,15 @@ class LocalModelAPI(ModelAPI):
             "model_file": self.engine.settings.model_path.name,
             "load_seconds": self.engine.load_seconds,
             "renderer": renderer,
-            "grammar_mode": mode if tools else None,
+            "grammar_mode": mode if grammar is not None else None,
             "grammar_relaxed": relaxed,
             "raw_text": text,
         }
         output = build_output(self.model_name, response, parsed, elapsed=elapsed, metadata=metadata)
         return output, ModelCall.create(request=request, response=response, time=elapsed)
+
+
+@modelapi(name="local")
+def local() -> type[ModelAPI]:
+    """Registry entry for ``local/<model>``: Inspect calls this, then the returned class."""
+    return LocalModelAPI

@@ -30,9 +30,9 @@ def grammar_mode(
 
     ``auto`` -> text or calls to any tool; ``any`` -> at least one call; a
     :class:`~inspect_ai.tool.ToolFunction` -> at least one call, to that tool only; ``none`` ->
-    text only. Unknown forced tool names fall back to all tools.
+    text only (also when no tools are offered). Unknown forced tool names fall back to all tools.
     """
-    if tool_choice == "none":
+    if tool_choice == "none" or not tools:
         return "none", []
     if tool_choice == "any":
         return "required", list(tools)
