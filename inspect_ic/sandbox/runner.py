@@ -1,0 +1,192 @@
+"""Run one host command (the exec wrapper) with captured output, a timeout and an output cap.
+
+Commands run in their own process group. A timeout, an output overflow or a cancellation
+SIGKILLs the whole group. The command is done when its process exits; output is then drained
+for a short grace period only, so a background process that kept the pipes open (``server &``
+without redirection) does not hold the call until its timeout.
+
+This bypasses Inspect's ``subprocess()`` concurrency limiter on purpose: that limiter defaults
+to the CPU count for the whole eval, so one agent's ``sleep 60`` would stall other samples.
+Per-sample CPU, memory and pids limits come from the jail's cgroups instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+from collections import deque
+from dataclasses import dataclass
+from subprocess import DEVNULL, PIPE
+
+import anyio
+from anyio.abc import ByteReceiveStream, ByteSendStream, Process
+
+# How long to keep reading after the command exited, for pipes a background process holds.
+DRAIN_GRACE_SECONDS = 0.5
+# Bound on waiting for a SIGKILLed process to be reaped.
+REAP_TIMEOUT_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class RawResult:
+    """Exit status (128+N for death by signal N) and raw output of a command."""
+
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+
+
+class OutputOverflow(Exception):
+    """A stream exceeded its cap; the command was killed. ``tail`` holds its last bytes."""
+
+    def __init__(self, stream: str, tail: bytes) -> None:
+        super().__init__(f"{stream} exceeded the output limit")
+        self.stream = stream
+        self.tail = tail
+
+
+class CommandTimeout(TimeoutError):
+    """The command timed out and was killed.
+
+    ``truncated_output`` (the attribute Inspect's sandbox proxy forwards to the model) holds
+    the stdout and stderr seen before the kill.
+    """
+
+    def __init__(self, timeout: float, partial: bytes) -> None:
+        super().__init__(f"Command timed out after {timeout:g} seconds")
+        self.truncated_output = partial.decode("utf-8", errors="replace")
+
+
+class _Capture:
+    """Keeps at most ``limit`` trailing bytes; records overflow and EOF."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit = limit
+        self.chunks: deque[bytes] = deque()
+        self.size = 0
+        self.overflowed = False
+        self.eof = anyio.Event()
+
+    def add(self, chunk: bytes) -> None:
+        self.chunks.append(chunk)
+        self.size += len(chunk)
+        if self.limit is not None and self.size > self.limit:
+            self.overflowed = True
+            while self.size - len(self.chunks[0]) >= self.limit:
+                self.size -= len(self.chunks.popleft())
+
+    def value(self) -> bytes:
+        data = b"".join(self.chunks)
+        return data[-self.limit :] if self.limit is not None else data
+
+
+def _killpg(pgid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)
+
+
+async def _pump(stream: ByteReceiveStream | None, capture: _Capture, overflow: anyio.Event) -> None:
+    try:
+        if stream is None:
+            return
+        async for chunk in stream:
+            if not capture.overflowed:
+                capture.add(chunk)
+                if capture.overflowed:
+                    overflow.set()
+    except (anyio.ClosedResourceError, anyio.BrokenResourceError):
+        pass
+    finally:
+        capture.eof.set()
+
+
+async def _feed(stream: ByteSendStream | None, data: bytes) -> None:
+    if stream is None:
+        return
+    # a command that exits without reading its stdin is not an error: its result says so
+    with contextlib.suppress(
+        anyio.BrokenResourceError, anyio.ClosedResourceError, BrokenPipeError, ConnectionResetError
+    ):
+        if data:
+            await stream.send(data)
+        await stream.aclose()
+
+
+async def _reap(process: Process) -> None:
+    with anyio.move_on_after(REAP_TIMEOUT_SECONDS):
+        await process.wait()
+    for stream in (process.stdin, process.stdout, process.stderr):
+        if stream is not None:
+            with contextlib.suppress(Exception):
+                await stream.aclose()
+
+
+async def run_captured(
+    argv: list[str],
+    *,
+    env: dict[str, str],
+    input: bytes | None = None,
+    timeout: float | None = None,
+    output_limit: int | None = None,
+) -> RawResult:
+    """Run ``argv`` on the host and capture its output.
+
+    Args:
+        argv: command and arguments (absolute program path).
+        env: the complete environment of the command (nothing is inherited).
+        input: bytes for stdin (``None``: stdin is ``/dev/null``).
+        timeout: seconds before the process group is killed (``None``: no limit).
+        output_limit: maximum bytes per stream (``None``: unlimited).
+
+    Raises:
+        CommandTimeout: the timeout expired (a ``TimeoutError``).
+        OutputOverflow: a stream exceeded ``output_limit``.
+        OSError: the program could not be started.
+    """
+    process = await anyio.open_process(
+        argv,
+        stdin=PIPE if input is not None else DEVNULL,
+        stdout=PIPE,
+        stderr=PIPE,
+        env=env,
+        cwd="/",
+        start_new_session=True,
+    )
+    pgid = process.pid
+    out, err = _Capture(output_limit), _Capture(output_limit)
+    overflow = anyio.Event()
+    done = False
+    try:
+        with anyio.move_on_after(timeout) as deadline:
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(_pump, process.stdout, out, overflow)
+                tg.start_soon(_pump, process.stderr, err, overflow)
+                if input is not None:
+                    tg.start_soon(_feed, process.stdin, input)
+
+                async def kill_on_overflow() -> None:
+                    await overflow.wait()
+                    _killpg(pgid)
+
+                tg.start_soon(kill_on_overflow)
+                await process.wait()
+                with anyio.move_on_after(DRAIN_GRACE_SECONDS):
+                    await out.eof.wait()
+                    await err.eof.wait()
+                tg.cancel_scope.cancel()
+        done = not deadline.cancelled_caught
+    finally:
+        with anyio.CancelScope(shield=True):
+            if not done:
+                _killpg(pgid)
+            await _reap(process)
+    if overflow.is_set():
+        stream, capture = ("stdout", out) if out.overflowed else ("stderr", err)
+        raise OutputOverflow(stream, capture.value())
+    if not done:
+        raise CommandTimeout(timeout or 0, out.value() + err.value())
+    code = process.returncode
+    if code is None:
+        code = 255
+    return RawResult(128 - code if code < 0 else code, out.value(), err.value())
