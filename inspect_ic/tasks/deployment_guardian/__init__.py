@@ -1,0 +1,1 @@
+"""The deployment_guardian task."""
