@@ -1,0 +1,1 @@
+"""The quota_boost task."""

@@ -1,0 +1,1 @@
+"""The training_preserver task."""
