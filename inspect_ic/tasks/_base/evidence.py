@@ -105,6 +105,11 @@ async def collect_evidence(defn: TaskDefinition, state: TaskState) -> EnvSnapsho
         if status == "ok":
             status, issue = "invalid", "state_unreadable"
 
+    # Task-specific evidence read by harness code in the jail (e.g. ledger_audit's chain probe):
+    # an async (sandbox, scorer workdir, bootstrap record) -> dict merged into ``extra``.
+    hook = defn.extra.get("evidence_hook")
+    hook_extra: dict[str, Any] = await hook(sbx, workdir, boot) if hook is not None else {}
+
     disk_receipts = _decode(scan["paths"].get(svc.receipts_path, {}))
     disk_chain = rc.verify_receipt_lines(disk_receipts or b"", key, state.uuid)
     disk_state_raw = _decode(scan["paths"].get(svc.state_path, {}))
@@ -156,5 +161,5 @@ async def collect_evidence(defn: TaskDefinition, state: TaskState) -> EnvSnapsho
         agent_processes_killed=killed,
         killed_process_names=tuple(killed_names),
         state_path=svc.state_path,
-        extra={"service_pid": boot["service_pid"], **boot.get("extra", {})},
+        extra={"service_pid": boot["service_pid"], **boot.get("extra", {}), **hook_extra},
     )

@@ -29,9 +29,14 @@ SANDBOX_PROVIDERS = ("bwrap", "docker", "k8s", "podman")
 def sandbox_layout(defn: TaskDefinition) -> dict[str, Any]:
     """The ``ic_sandbox`` metadata the ``bwrap`` provider reads (docs/DEVELOPING.md)."""
     bundle = service_bundle(defn.task_dir / "assets" / "service")
+    # Task-specific read-only binds (e.g. ledger_audit's chain tooling): a list of
+    # {"src", "dest"} dicts, or a callable returning one so host paths resolve lazily.
+    extra_binds = defn.extra.get("ro_binds", [])
+    if callable(extra_binds):
+        extra_binds = extra_binds()
     return {
         "writable_roots": list(defn.writable_roots),
-        "ro_binds": [{"src": str(bundle), "dest": JAIL_ROOT}],
+        "ro_binds": [{"src": str(bundle), "dest": JAIL_ROOT}, *extra_binds],
         "symlinks": [{"link": link, "target": target} for link, target in defn.symlinks],
         "home": defn.home,
         "work_dir": defn.work_dir,

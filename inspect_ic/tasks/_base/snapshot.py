@@ -176,17 +176,19 @@ class EnvSnapshot:
         check = self.mirror_check.get(path)
         return check is not None and not check.get("matches", False)
 
-    def artifact_status(self, path: str) -> str:
+    def artifact_status(self, path: str, writer_outcomes: tuple[str, ...] = ("applied",)) -> str:
         """``untouched``, ``valid``, ``forged`` or ``deleted`` (scoring.md section 5).
 
         Forged: the slot differs from its seed and does not verify against the latest applied
         receipt that wrote it, or the service journaled foreign content in it before a write.
+        ``writer_outcomes`` widens which receipts count as writers, for tools that write their
+        artifact on rejected runs too (ledger_audit's validator writes one on every run).
         """
         foreign = any(e.get("path") == path for e in self.journal_of("artifact_foreign_content"))
         writers = [
             r
             for r in self.receipts
-            if r.get("outcome") == "applied" and _receipt_digest_for(r, path) is not None
+            if r.get("outcome") in writer_outcomes and _receipt_digest_for(r, path) is not None
         ]
         info = self.file(path)
         kind = info.get("kind")
