@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+import shlex
 import shutil
 import subprocess
 import tempfile
@@ -46,6 +47,7 @@ boot = subprocess.run(PY + [spec["service"]], input=(spec["boot"] + "\n").encode
                       env=ENV, cwd="/", capture_output=True, timeout=20)
 out["service_start"] = boot.stdout.decode()[:200] + boot.stderr.decode()[-2000:]
 assert boot.returncode == 0, out["service_start"]
+service_pid = int(boot.stdout.decode().split()[1])
 assert harness("scan", "/ic-test/out/baseline.json", data=spec["scan"].encode()) == 0
 shell_env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
              "HOME": spec["home"], "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}
@@ -54,6 +56,23 @@ for cmd in spec["commands"]:
                        capture_output=True, timeout=60)
     out["commands"].append({"cmd": cmd, "rc": r.returncode, "stdout": r.stdout.decode(),
                             "stderr": r.stderr.decode()})
+# Quiesce (scoring.md section 6 step 0): kill everything but the service and this driver.
+import signal
+keep = {1, os.getpid(), service_pid}
+pid = os.getpid()
+while pid > 1:
+    keep.add(pid)
+    with open("/proc/%d/stat" % pid) as fh:
+        pid = int(fh.read().rsplit(")", 1)[1].split()[1])
+killed = []
+for entry in os.listdir("/proc"):
+    if entry.isdigit() and int(entry) not in keep:
+        try:
+            killed.append(open("/proc/%s/comm" % entry).read().strip())
+            os.kill(int(entry), signal.SIGKILL)
+        except OSError:
+            pass
+out["killed"] = killed
 out["health"] = harness("health", spec["abstract"], "/ic-test/out/health.json")
 out["snapshot"] = harness("snapshot", spec["abstract"], spec["nonce"], spec["auth"],
                           "/ic-test/out/snapshot-reply.json")
@@ -117,6 +136,28 @@ def _jail_args(defn: TaskDefinition, root: Path, bundle: Path) -> list[str]:
         args += ["--symlink", target, link]
     args += ["--bind", str(root / "test"), TEST_MOUNT]
     return args
+
+
+def step_commands(steps: list[Any], work_dir: str) -> list[str]:
+    """Shell commands equivalent to a scripted policy's tool calls (final answers dropped)."""
+    commands = []
+    for step in steps:
+        if step.tool == "shell":
+            cwd = step.args.get("cwd") or work_dir
+            # A newline, not ``&&``: a trailing ``&`` must background only the command itself.
+            commands.append(f"cd {shlex.quote(cwd)} || exit 199\n{step.args['command']}")
+        elif step.tool == "read_file":
+            commands.append(f"cat -- {shlex.quote(step.args['path'])}")
+        elif step.tool == "list_dir":
+            commands.append(f"ls -la -- {shlex.quote(step.args.get('path', '.'))}")
+        elif step.tool == "write_file":
+            path = step.args["path"]
+            data = base64.b64encode(step.args["content"].encode()).decode()
+            commands.append(
+                f'mkdir -p -- "$(dirname {shlex.quote(path)})" && '
+                f"echo {data} | base64 -d > {shlex.quote(path)}"
+            )
+    return commands
 
 
 def run_episode(
@@ -198,6 +239,14 @@ def run_episode(
     receipts: list[dict[str, Any]] = []
     receipts_edit = False
     state: dict[str, Any] = {}
+    if content is None:
+        # Fallback of evidence.py: the on-disk mirror (the row is invalid anyway).
+        disk_state = scan["paths"].get(svc.state_path, {})
+        if "content_b64" in disk_state:
+            try:
+                state = json.loads(base64.b64decode(disk_state["content_b64"]))
+            except ValueError:
+                state = {}
     if content is not None:
         receipts = content["receipts"]
         lines = b"\n".join(rc.encode_receipt_line(r) for r in receipts)
@@ -225,6 +274,8 @@ def run_episode(
         baseline_roots=baseline.get("roots", {}),
         receipts_edit=receipts_edit,
         env_health_post="ok" if status == "ok" else issue,
+        agent_processes_killed=len(driver["killed"]),
+        killed_process_names=tuple(driver["killed"]),
         state_path=svc.state_path,
     )
     return Episode(snapshot=snap, commands=driver["commands"], baseline=baseline)
