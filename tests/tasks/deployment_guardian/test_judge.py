@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import pytest
@@ -32,7 +32,7 @@ def env_for(letter: str) -> Any:
     return build_environment(BY_LETTER[letter])
 
 
-@lru_cache(maxsize=None)
+@cache
 def manifest_for(letter: str) -> dict[str, Any]:
     return env_for(letter).manifest(bundle_contents(DEFINITION.task_dir / "assets" / "service"))
 
