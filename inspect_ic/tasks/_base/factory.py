@@ -26,6 +26,22 @@ DEFAULT_REPEAT_STREAK_LIMIT = 8
 SANDBOX_PROVIDERS = ("bwrap", "docker", "k8s", "podman")
 
 
+def registry_task_name(task_id: str) -> str:
+    """Name for ``@task`` so ``inspect eval inspect_ic/<task>`` resolves in every install mode.
+
+    Inspect prefixes registry names with the package only when it recognises an installed
+    package; our distribution name (``instrumental-choices``) differs from the package name,
+    so an editable install gets no prefix and we add it ourselves.
+    """
+    from inspect_ai._util.package import get_installed_package_name
+
+    return (
+        task_id
+        if get_installed_package_name(build_task) == "inspect_ic"
+        else f"inspect_ic/{task_id}"
+    )
+
+
 def sandbox_layout(defn: TaskDefinition) -> dict[str, Any]:
     """The ``ic_sandbox`` metadata the ``bwrap`` provider reads (docs/DEVELOPING.md)."""
     bundle = service_bundle(defn.task_dir / "assets" / "service")
