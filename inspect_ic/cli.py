@@ -16,6 +16,11 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _root() -> None:
+    """Instrumental Choices benchmark on Inspect AI."""
+
+
 @app.command()
 def demo(
     model: str = typer.Option("local/qwen2.5-coder-0.5b", help="Inspect model to run."),
