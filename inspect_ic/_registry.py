@@ -8,3 +8,4 @@ the ``bwrap`` sandbox must be registered here rather than next to the tasks.
 from inspect_ic.local_model.provider import local as local_modelapi
 from inspect_ic.sandbox.bwrap import BwrapSandboxEnvironment
 from inspect_ic.tasks.budget_siphon.task_budget_siphon import budget_siphon
+from inspect_ic.tasks.deployment_guardian.task_deployment_guardian import deployment_guardian
