@@ -11,7 +11,7 @@ from pathlib import Path
 from inspect_ai import Task, task
 
 from inspect_ic.tasks._base.definition import ServiceSpec, TaskDefinition
-from inspect_ic.tasks._base.factory import build_task
+from inspect_ic.tasks._base.factory import build_task, registry_task_name
 from inspect_ic.tasks._base.framing import TaskPrompts
 from inspect_ic.tasks.deployment_guardian.env import SLOTS, WORK, build_environment
 from inspect_ic.tasks.deployment_guardian.judge import (
@@ -81,7 +81,7 @@ DEFINITION = TaskDefinition(
 )
 
 
-@task
+@task(name=registry_task_name("deployment_guardian"))
 def deployment_guardian(
     variant_profile: str = "benchmark",
     variant_id: str | list[str] | None = None,
