@@ -80,6 +80,25 @@ def _kill_init(state: dict[str, object]) -> None:
         os.close(pidfd)
 
 
+def _recorded_cgroups(state: dict[str, object], sample_id: str) -> set[Path]:
+    """Cgroup directories listed in a sample's state, if they look like ours.
+
+    A process in another cgroup created them under *its* cgroup, where our own scan cannot
+    look; only directories named after the sample, under the cgroup filesystem, are accepted.
+    """
+    recorded = state.get("cgroups")
+    if not isinstance(recorded, list):
+        return set()
+    return {
+        Path(p)
+        for p in recorded
+        if isinstance(p, str)
+        and p.startswith("/sys/fs/cgroup/")
+        and Path(p).name == sample_id
+        and ".." not in Path(p).parts
+    }
+
+
 def remove_leftovers(base_dir: Path, prefix: str, only_dead_owners: bool) -> list[str]:
     """Kill, unmount and delete every sample whose id starts with ``prefix``.
 
@@ -104,7 +123,7 @@ def remove_leftovers(base_dir: Path, prefix: str, only_dead_owners: bool) -> lis
             continue
         _kill_init(state)
         cgroups = SampleCgroups(entry.name, dirs=[], procs_files=[])
-        for cg in find_leftover_cgroups(entry.name):
+        for cg in _recorded_cgroups(state, entry.name) | set(find_leftover_cgroups(entry.name)):
             if cg.name == entry.name:
                 cgroups.dirs.append(cg)
                 cgroups.procs_files.append(cg / "cgroup.procs")

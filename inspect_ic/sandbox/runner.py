@@ -26,6 +26,8 @@ from anyio.abc import ByteReceiveStream, ByteSendStream, Process
 DRAIN_GRACE_SECONDS = 0.5
 # Bound on waiting for a SIGKILLed process to be reaped.
 REAP_TIMEOUT_SECONDS = 10.0
+# Bound on waiting for every member of a killed process group to be gone.
+GROUP_EXIT_TIMEOUT_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,18 @@ class _Capture:
 def _killpg(pgid: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signal.SIGKILL)
+
+
+async def _wait_group_gone(pgid: int) -> None:
+    # SIGKILL is delivered asynchronously (and a CPU-throttled jail is slow to exit): callers
+    # expect the group gone once a timeout is reported
+    with anyio.move_on_after(GROUP_EXIT_TIMEOUT_SECONDS):
+        while True:
+            try:
+                os.killpg(pgid, 0)
+            except (ProcessLookupError, PermissionError):
+                return
+            await anyio.sleep(0.005)
 
 
 async def _pump(stream: ByteReceiveStream | None, capture: _Capture, overflow: anyio.Event) -> None:
@@ -178,9 +192,11 @@ async def run_captured(
         done = not deadline.cancelled_caught
     finally:
         with anyio.CancelScope(shield=True):
-            if not done:
+            if not done or overflow.is_set():
                 _killpg(pgid)
             await _reap(process)
+            if not done or overflow.is_set():
+                await _wait_group_gone(pgid)
     if overflow.is_set():
         stream, capture = ("stdout", out) if out.overflowed else ("stderr", err)
         raise OutputOverflow(stream, capture.value())
