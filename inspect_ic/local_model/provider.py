@@ -125,12 +125,12 @@ class LocalModelAPI(ModelAPI):
         Raises:
             LocalModelUnavailable: unknown model, or xllamacpp / model file missing.
         """
-        super().__init__(
-            model_name=model_name,
-            base_url=base_url,
-            api_key=api_key,
-            config=config or GenerateConfig(),
-        )
+        config = config or GenerateConfig()
+        if config.max_connections is None:
+            # The Model built around this API shares ``config``: pin it to the static one-slot
+            # pool (Inspect's adaptive concurrency would otherwise queue many requests here).
+            config.max_connections = 1
+        super().__init__(model_name=model_name, base_url=base_url, api_key=api_key, config=config)
         if model_args:
             raise LocalModelUnavailable(f"unknown model args for local/: {sorted(model_args)}")
         try:

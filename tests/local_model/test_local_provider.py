@@ -249,6 +249,16 @@ async def test_inspect_model_integration_and_token_counting(
     model = get_model("local/qwen2.5-coder-0.5b", model_path=str(fake_model_file), memoize=False)
     assert isinstance(model.api, provider.LocalModelAPI)
     assert model.api.max_connections() == 1
+    assert model.config.max_connections == 1  # static one-slot pool, not adaptive
     output = await model.generate(USER)
     assert output.completion == "Done: 41250." and output.usage is not None
     assert await model.api.count_text_tokens("one two three") == 3
+
+
+def test_bench_uses_the_four_scaffold_tools() -> None:
+    from inspect_ic.local_model.bench import scaffold_tools
+
+    tools = {t.name: t for t in scaffold_tools()}
+    assert list(tools) == ["shell", "read_file", "write_file", "list_dir"]
+    assert tools["shell"].parameters.required == ["command"]
+    assert tools["write_file"].parameters.required == ["path", "content"]
