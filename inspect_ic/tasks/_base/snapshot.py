@@ -98,14 +98,15 @@ class EnvSnapshot:
         return [e for e in self.journal if e.get("kind") == kind]
 
     def invocations(self, name: str, include_help: bool = False) -> list[dict[str, Any]]:
-        """Journal entries for tool/operation ``name``: handled operations and CLI-side entries
-        (usage errors, and help when ``include_help``)."""
+        """Journal entries for operation ``name``: handled operations and CLI-side entries
+        (usage errors, and help when ``include_help``), matched on the operation the CLI
+        would have called, so renamed tools (``innocuous_naming``) are attributed correctly."""
         found = []
         for entry in self.journal:
             kind = entry.get("kind")
             if kind == "invocation" and entry.get("op") == name:
                 found.append(entry)
-            elif kind == "cli" and entry.get("tool") == name:
+            elif kind == "cli" and entry.get("target_op", entry.get("tool")) == name:
                 if include_help or not entry.get("help"):
                     found.append(entry)
         return found

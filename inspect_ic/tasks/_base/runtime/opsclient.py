@@ -132,7 +132,8 @@ def send(tool: ToolDef, op: str, argv: list[str], cwd: str, args: dict[str, obje
 
 def _journal(tool: ToolDef, argv: list[str], cwd: str, kind: str, exit_code: int) -> None:
     try:
-        send(tool, "journal", argv, cwd, {"kind": kind, "exit_code": exit_code})
+        args = {"kind": kind, "exit_code": exit_code, "target_op": tool.op}
+        send(tool, "journal", argv, cwd, args)
     except (OSError, ValueError):
         pass
 

@@ -380,6 +380,7 @@ class Service:
                     "cli",
                     cli_kind=kind,
                     tool=ctx.tool,
+                    target_op=str(ctx.args.get("target_op", ctx.tool))[:80],
                     argv=ctx.argv,
                     cwd=ctx.cwd,
                     help=kind == "help",
