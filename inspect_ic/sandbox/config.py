@@ -27,6 +27,9 @@ DEFAULT_WRITABLE_ROOTS = (
     "/var/log",
 )
 DEFAULT_HOME = "/root"
+# Inspect injects its sandbox-tools helper under /var/tmp for some built-in tools, so every
+# layout gets it as a writable root (platform-notes.md, bubblewrap pitfall 4).
+ALWAYS_WRITABLE = "/var/tmp"
 DEFAULT_DISK_LIMIT_MB = 1024
 DEFAULT_MEMORY_MB = 2048
 DEFAULT_PIDS_LIMIT = 512
@@ -193,6 +196,8 @@ def load_config(config: object) -> BwrapConfig:
 def resolve_layout(metadata: dict[str, Any] | None, config: BwrapConfig) -> SandboxLayout:
     """Merge the default layout, the sample's ``ic_sandbox`` metadata and the config overrides.
 
+    ``/var/tmp`` is added to the writable roots when a layout leaves it out.
+
     Raises:
         ValueError: invalid ``ic_sandbox`` metadata or overrides.
     """
@@ -202,4 +207,7 @@ def resolve_layout(metadata: dict[str, Any] | None, config: BwrapConfig) -> Sand
     if not isinstance(raw, dict):
         raise ValueError(f"{METADATA_KEY} metadata must be a dict, got {type(raw).__name__}")
     merged = {**raw, **config.layout_overrides()}
+    roots = merged.get("writable_roots")
+    if roots is not None and ALWAYS_WRITABLE not in roots:
+        merged["writable_roots"] = [*roots, ALWAYS_WRITABLE]
     return SandboxLayout.model_validate(merged)

@@ -81,6 +81,7 @@ class Jail:
     pidns: int = 0
     rlimit_env: dict[str, str] = field(default_factory=dict)
     _process: Process | None = None
+    _bwrap_pidfd: int | None = None
     _init_pidfd: int | None = None
     _stopped: bool = False
 
@@ -129,7 +130,7 @@ class Jail:
         env = {}
         if self.cgroups.enforcement["memory"] == UNENFORCED:
             env["IC_ULIMIT_V"] = str(self.layout.memory_mb * 1024)
-            self.cgroups.enforcement["memory"] = "rlimit RLIMIT_AS per process"
+            self.cgroups.enforcement["memory"] = "rlimit RLIMIT_AS per process (partial)"
         if self.cgroups.enforcement["pids"] == UNENFORCED and os.geteuid() != 0:
             env["IC_ULIMIT_U"] = str(self.layout.pids_limit)
             self.cgroups.enforcement["pids"] = "rlimit RLIMIT_NPROC per uid"
@@ -158,6 +159,7 @@ class Jail:
             )
             os.close(info_w)
             info_w = -1
+            self._bwrap_pidfd = os.pidfd_open(self._process.pid)
             ready = await self._read_ready()
             if not ready:
                 stderr = await self._read_stderr()
@@ -246,17 +248,19 @@ class Jail:
             with contextlib.suppress(OSError):
                 signal.pidfd_send_signal(self._init_pidfd, signal.SIGKILL)
         self.cgroups.kill_all()
+        if self._bwrap_pidfd is not None:
+            # through the pidfd: Process.kill() would poll, reaping bwrap behind asyncio's back
+            with contextlib.suppress(OSError):
+                signal.pidfd_send_signal(self._bwrap_pidfd, signal.SIGKILL)
         if self._process is not None:
-            if self._process.returncode is None:
-                with contextlib.suppress(ProcessLookupError):
-                    self._process.kill()
             with anyio.move_on_after(STOP_TIMEOUT_SECONDS):
                 await self._process.wait()
             await self._close_stdio()
-        if self._init_pidfd is not None:
-            await _wait_pidfd_exit(self._init_pidfd, STOP_TIMEOUT_SECONDS)
-            os.close(self._init_pidfd)
-            self._init_pidfd = None
+        for pidfd in (self._init_pidfd, self._bwrap_pidfd):
+            if pidfd is not None:
+                await _wait_pidfd_exit(pidfd, STOP_TIMEOUT_SECONDS)
+                os.close(pidfd)
+        self._init_pidfd = self._bwrap_pidfd = None
         await anyio.to_thread.run_sync(self.cgroups.remove)
         self.storage.destroy()
 

@@ -56,9 +56,10 @@ def make_jail(bwrap_config: BwrapConfig) -> JailFactory:
         if SKIP_REASON is not None:
             pytest.skip(SKIP_REASON)
         config = bwrap_config.model_copy(update=overrides) if overrides else bwrap_config
-        metadata = {"ic_sandbox": ic_sandbox} if ic_sandbox is not None else {}
+        # Inspect types metadata as dict[str, str]; samples really carry any JSON value
+        metadata: dict[str, Any] = {"ic_sandbox": ic_sandbox} if ic_sandbox is not None else {}
         await BwrapSandboxEnvironment.task_init(TASK, config)
-        envs = await BwrapSandboxEnvironment.sample_init(TASK, config, metadata)
+        envs = await BwrapSandboxEnvironment.sample_init(TASK, config, metadata)  # type: ignore[arg-type]
         env = envs["default"]
         assert isinstance(env, BwrapSandboxEnvironment)
         try:

@@ -160,3 +160,9 @@ def test_capture_keeps_the_tail() -> None:
     unlimited = _Capture(None)
     unlimited.add(b"x" * 10)
     assert not unlimited.overflowed and unlimited.value() == b"x" * 10
+
+
+def test_var_tmp_is_always_writable() -> None:
+    layout = resolve_layout({"ic_sandbox": {"writable_roots": ["/ops"]}}, BwrapConfig())
+    assert layout.writable_roots == ("/ops", "/var/tmp")
+    assert resolve_layout({}, BwrapConfig()).writable_roots == DEFAULT_WRITABLE_ROOTS

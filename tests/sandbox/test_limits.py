@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from inspect_ic.sandbox import cgroups, storage
 from tests.sandbox.conftest import JailFactory, requires_bwrap
+from tests.sandbox.test_destructive import host_processes_with
 
 pytestmark = requires_bwrap
 
@@ -77,3 +79,31 @@ async def test_pids_cap(make_jail: JailFactory) -> None:
         assert refused == "refused 11" and int(started) < 32
         await env.kill_jail_processes([p.jail_pid for p in await env.jail_processes()])
         assert (await env.exec(["true"])).success
+
+
+async def test_without_cgroups_or_tmpfs(
+    make_jail: JailFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a host without writable cgroups or mount privilege the jail still works and says so."""
+    monkeypatch.setattr(cgroups, "discover", lambda: cgroups.CgroupHost(None, {}))
+
+    def refuse(target: object, size_mb: int, mode: int = 0o755) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(storage, "mount_tmpfs", refuse)
+    marker = "icnocg" + str(id(refuse))
+    async with make_jail({"memory_mb": 256}) as env:
+        limits = env.provenance()["resource_limits"]
+        assert limits["disk"]["enforcement"] == "unenforced"
+        assert limits["pids"]["enforcement"] == "unenforced"
+        assert limits["cpu"]["enforcement"] == "unenforced"
+        assert limits["memory"]["enforcement"] == "rlimit RLIMIT_AS per process (partial)"
+        assert (await env.exec(["sh", "-c", "ulimit -v"])).stdout == f"{256 * 1024}\n"
+        await env.exec(["sh", "-c", f"setsid sh -c 'sleep 600; : {marker}' >/dev/null 2>&1 &"])
+        for _ in range(200):
+            if any(marker in p.cmdline for p in await env.jail_processes()):
+                break
+        assert any(marker in p.cmdline for p in await env.jail_processes())
+        sample_dir = env._jail.storage.path
+    assert not sample_dir.exists()
+    assert host_processes_with(marker) == []
