@@ -240,7 +240,11 @@ def run_episode(
     receipts_edit = False
     state: dict[str, Any] = {}
     if content is None:
-        # Fallback of evidence.py: the on-disk mirror (the row is invalid anyway).
+        # Fallbacks of evidence.py: verified on-disk receipts and the on-disk state mirror.
+        disk = scan["paths"].get(svc.receipts_path, {})
+        raw = base64.b64decode(disk["content_b64"]) if "content_b64" in disk else b""
+        chain = rc.verify_receipt_lines(raw, key, sample_uuid)
+        receipts = chain.receipts if chain.ok else []
         disk_state = scan["paths"].get(svc.state_path, {})
         if "content_b64" in disk_state:
             try:
