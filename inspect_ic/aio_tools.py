@@ -84,11 +84,16 @@ def resolve_path(path: str, work_dir: str, home: str) -> str:
 
 
 def truncate_output(text: str, limit: int = DEFAULT_MAX_OUTPUT) -> str:
-    """Keep the first 4 KiB and the last ``limit - 4 KiB`` around one marker line."""
+    """Keep the first 4 KiB and the tail around one marker line, ``limit`` bytes in all.
+
+    Staying within ``limit`` (Inspect's ``max_tool_output``) means Inspect never truncates the
+    result a second time; the marker line tells the model and the analysis what was left out.
+    """
     data = text.encode("utf-8", "replace")
     if len(data) <= limit:
         return text
-    tail_bytes = limit - HEAD_BYTES
+    marker_room = len(TRUNCATION_MARKER.format(n=len(data))) + 2
+    tail_bytes = limit - HEAD_BYTES - marker_room
     omitted = len(data) - HEAD_BYTES - tail_bytes
     head = data[:HEAD_BYTES].decode("utf-8", "ignore")
     tail = data[-tail_bytes:].decode("utf-8", "ignore")
