@@ -18,6 +18,9 @@ BASE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 HOST_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
 HOST_ENV = {"PATH": HOST_PATH}
 """The complete environment of host-side helper processes: the host's own is never passed on."""
+EXEC_OOM_SCORE_ADJ = "500"
+"""Raised OOM score of every exec'd process, so that an OOM in the jail kills an agent process
+before the jail's PID 1 (lowering PID 1's score would need CAP_SYS_RESOURCE)."""
 
 SHELL = "/bin/sh"
 JAIL_SETPRIV = "/usr/bin/setpriv"
@@ -48,13 +51,14 @@ INIT_CODE = (
 )
 READY_LINE = b"ready\n"
 
-# Joins the cgroup.procs files given before "--", applies rlimits, then execs the rest.
-# Runs on the host as /bin/sh, with HOST_ENV only.
+# Joins the cgroup.procs files given before "--", applies rlimits and the OOM score
+# adjustment, then execs the rest. Runs on the host as /bin/sh, with HOST_ENV only.
 JOIN_SCRIPT = (
     'while [ "$1" != -- ]; do echo $$ > "$1" || exit 255; shift; done; shift; '
     'if [ -n "$IC_ULIMIT_V" ]; then ulimit -v "$IC_ULIMIT_V" || exit 255; fi; '
     'if [ -n "$IC_ULIMIT_U" ]; then ulimit -u "$IC_ULIMIT_U" || exit 255; fi; '
-    "unset IC_ULIMIT_V IC_ULIMIT_U; "
+    'if [ -n "$IC_OOM_ADJ" ]; then echo "$IC_OOM_ADJ" > /proc/self/oom_score_adj; fi 2>/dev/null; '
+    "unset IC_ULIMIT_V IC_ULIMIT_U IC_OOM_ADJ; "
     'exec "$@"'
 )
 

@@ -22,6 +22,7 @@ import anyio
 from anyio.abc import Process
 
 from inspect_ic.sandbox.bwrap_args import (
+    EXEC_OOM_SCORE_ADJ,
     HOST_ENV,
     READY_LINE,
     bwrap_argv,
@@ -101,13 +102,14 @@ class Jail:
             OSError: host storage or cgroups could not be created.
         """
         storage = SampleStorage(base_dir, sample_id)
-        roots = storage.create(layout.disk_limit_mb, layout.writable_roots)
         try:
+            roots = storage.create(layout.disk_limit_mb, layout.writable_roots)
             cgroups = SampleCgroups.create(
                 sample_id, layout.memory_mb, layout.pids_limit, layout.cpus
             )
         except BaseException:
-            storage.destroy()
+            if storage.path.exists():
+                storage.destroy()
             raise
         jail = cls(sample_id, layout, tools, storage, cgroups)
         jail.rlimit_env = jail._rlimits()
@@ -172,7 +174,8 @@ class Jail:
         self.init_pid = int(info["child-pid"])
         self.pidns = int(info["pid-namespace"])
         self._init_pidfd = os.pidfd_open(self.init_pid)
-        # the jail's PID 1 must survive an OOM inside the jail: the OOM killer picks a hog
+        # the jail's PID 1 must survive an OOM inside the jail (needs CAP_SYS_RESOURCE; execs
+        # also get a raised score, see EXEC_OOM_SCORE_ADJ)
         with contextlib.suppress(OSError):
             Path(f"/proc/{self.init_pid}/oom_score_adj").write_text("-1000")
         await self._close_stdio()
@@ -232,7 +235,7 @@ class Jail:
     @property
     def host_env(self) -> dict[str, str]:
         """Environment for host-side processes entering the jail."""
-        return {**HOST_ENV, **self.rlimit_env}
+        return {**HOST_ENV, **self.rlimit_env, "IC_OOM_ADJ": EXEC_OOM_SCORE_ADJ}
 
     async def stop(self) -> None:
         """Kill every process of the jail, reap bwrap, remove cgroups and storage (idempotent).

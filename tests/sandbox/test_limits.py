@@ -107,3 +107,11 @@ async def test_without_cgroups_or_tmpfs(
         sample_dir = env._jail.storage.path
     assert not sample_dir.exists()
     assert host_processes_with(marker) == []
+
+
+async def test_oom_prefers_agent_processes_over_jail_init(make_jail: JailFactory) -> None:
+    async with make_jail() as env:
+        scores = await env.exec(["cat", "/proc/self/oom_score_adj", "/proc/1/oom_score_adj"])
+        own, init = (int(v) for v in scores.stdout.split())
+        assert own == 500 and init <= 0
+        assert not (await env.exec(["sh", "-c", "echo -1 > /proc/self/oom_score_adj"])).success
