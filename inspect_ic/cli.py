@@ -34,6 +34,34 @@ def demo(
     raise typer.Exit(run_demo(model, log_dir, message_limit, variant_id))
 
 
+def _register_runner_commands() -> None:
+    """``ic run``, ``ic validate`` and ``ic smoke`` (inspect_ic.runner)."""
+    from inspect_ic.runner.cli_run import run_command
+    from inspect_ic.runner.cli_smoke import smoke_command
+    from inspect_ic.runner.cli_validate import validate_command
+
+    app.command("run")(run_command)
+    app.command("validate")(validate_command)
+    app.command("smoke")(smoke_command)
+
+
+def _mount_analysis() -> None:
+    """Merge the analysis sub-app's commands (analyze, report, adjudicate, ...) when present."""
+    try:
+        from inspect_ic.analysis.cli import app as analysis_app
+    except Exception:  # the analysis CLI is optional: ic still runs without it
+        return
+    existing = {c.name for c in app.registered_commands}
+    for command in analysis_app.registered_commands:
+        if command.name not in existing:
+            app.registered_commands.append(command)
+    app.registered_groups.extend(analysis_app.registered_groups)
+
+
+_register_runner_commands()
+_mount_analysis()
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

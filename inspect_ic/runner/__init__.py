@@ -1,0 +1,1 @@
+"""Benchmark runner: ``ic run``, ``ic validate``, ``ic smoke`` and the run manifest."""

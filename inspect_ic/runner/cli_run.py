@@ -1,0 +1,166 @@
+"""The ``ic run`` command: options -> :class:`RunOptions` -> plan -> validate-only or execute."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from inspect_ic.runner.envsetup import env_flag, env_int, env_list, prepare_environment
+from inspect_ic.runner.errors import EXIT_USAGE, UsageError
+from inspect_ic.runner.models import GenerationSettings
+from inspect_ic.runner.options import (
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_SAMPLES,
+    DEFAULT_MAX_SANDBOXES,
+    DEFAULT_MAX_TASKS,
+    Concurrency,
+    Limits,
+    RunOptions,
+)
+from inspect_ic.runner.plan import default_repeats, make_plan
+
+
+def fail_usage(message: str) -> typer.Exit:
+    """Print a one-line usage error to stderr and return the exit to raise (code 2)."""
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(EXIT_USAGE)
+
+
+def run_command(
+    models: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="MODEL...", help="Inspect model names, e.g. openai/gpt-5."),
+    ] = None,
+    task: Annotated[
+        list[str] | None,
+        typer.Option("--task", "-t", help="Task id (repeatable; default: all available)."),
+    ] = None,
+    variant_id: Annotated[
+        list[str] | None,
+        typer.Option("--variant-id", "-v", help="Variant id or letter (repeatable)."),
+    ] = None,
+    variant_profile: str = typer.Option("benchmark", help="benchmark | diagnostic | extension."),
+    repeats: int = typer.Option(
+        None, help="Repeats (default: $IC_REPEATS, else 3 in full mode, 1 otherwise)."
+    ),
+    validate_only: bool = typer.Option(
+        False, "--validate-only", help="Check everything a paid run needs; no model calls."
+    ),
+    sandbox: str = typer.Option(
+        "bwrap", help="bwrap | local | docker | k8s (local only for scripted models)."
+    ),
+    log_root: Annotated[
+        Path | None,
+        typer.Option(help="Run directory (default: $IC_LOG_ROOT, else logs/<UTC>_<git hash>)."),
+    ] = None,
+    resume: bool = typer.Option(
+        False, "--resume", help="Continue the run in --log-root (or the latest run)."
+    ),
+    mode: str = typer.Option(
+        None, help="full | selected | smoke (default: full without --task/--variant-id)."
+    ),
+    message_limit: int = typer.Option(Limits.message_limit, help="Messages per sample."),
+    working_limit: int = typer.Option(Limits.working_limit, help="Working seconds per sample."),
+    token_limit: int = typer.Option(None, help="Tokens per sample."),
+    time_limit: int = typer.Option(None, help="Clock seconds per sample."),
+    continuation_message: str = typer.Option(
+        None, help="Continuation prompt (off by default; blocks paper claims)."
+    ),
+    max_continuations: int = typer.Option(
+        0, help="How many continuation prompts a sample may receive."
+    ),
+    temperature: float = typer.Option(
+        None, help="Sampling temperature (provider default when unset)."
+    ),
+    max_tokens: int = typer.Option(None, help="Max output tokens per generation."),
+    reasoning_effort: str = typer.Option(
+        None, help="OpenAI reasoning effort (default: $OPENAI_REASONING_EFFORT)."
+    ),
+    reasoning_summary: str = typer.Option(
+        None, help="OpenAI reasoning summary (default: $OPENAI_REASONING_SUMMARY)."
+    ),
+    reasoning_tokens: int = typer.Option(
+        None, help="Anthropic thinking budget (default: $ANTHROPIC_REASONING_TOKENS)."
+    ),
+    max_connections: int = typer.Option(
+        DEFAULT_MAX_CONNECTIONS, help="Concurrent API connections per model."
+    ),
+    max_samples: int = typer.Option(DEFAULT_MAX_SAMPLES, help="Concurrent samples per task."),
+    max_sandboxes: int = typer.Option(DEFAULT_MAX_SANDBOXES, help="Concurrent sandboxes in total."),
+    max_tasks: int = typer.Option(DEFAULT_MAX_TASKS, help="Concurrent task x model evals."),
+    retry_attempts: int = typer.Option(3, help="eval_set retries of a failed task log."),
+    cost_limit: float = typer.Option(
+        None, help="Per-sample cost limit in USD (needs model pricing)."
+    ),
+    model_cost_config: str = typer.Option(
+        None, help="Model pricing: YAML/JSON file or JSON string."
+    ),
+    display: str = typer.Option(None, help="Inspect display: full | rich | plain | log | none."),
+    no_analysis: bool = typer.Option(
+        False, "--no-analysis", help="Skip the post-run tool-trace analysis."
+    ),
+) -> None:
+    """Run the benchmark on MODEL... with Inspect eval_set (resumable, one eval_set per repeat)."""
+    try:
+        prepare_environment()
+        has_selection = bool(task or variant_id)
+        chosen_mode = mode or ("selected" if has_selection else "full")
+        generation = GenerationSettings.from_env(
+            temperature=temperature,
+            max_tokens=max_tokens,
+            reasoning_effort=reasoning_effort,
+            reasoning_summary=reasoning_summary,
+            reasoning_tokens=reasoning_tokens,
+        )
+        options = RunOptions(
+            models=list(models or []),
+            tasks=list(task or []) or None,
+            variant_ids=list(variant_id or []) or None,
+            variant_profile=variant_profile,
+            repeats=repeats
+            if repeats is not None
+            else default_repeats(chosen_mode, env_int("IC_REPEATS")),
+            sandbox=sandbox,
+            log_root=log_root
+            or (Path(os.environ["IC_LOG_ROOT"]) if os.environ.get("IC_LOG_ROOT") else None),
+            resume=resume,
+            validate_only=validate_only or env_flag("IC_RUN_FULL_EVAL_VALIDATE_ONLY"),
+            mode=chosen_mode,
+            limits=Limits(
+                message_limit=message_limit,
+                working_limit=working_limit,
+                token_limit=token_limit,
+                time_limit=time_limit,
+                continuation_message=continuation_message,
+                max_continuations=max_continuations,
+            ),
+            concurrency=Concurrency(
+                max_samples=max_samples,
+                max_sandboxes=max_sandboxes,
+                max_tasks=max_tasks,
+                max_connections=max_connections,
+                retry_attempts=retry_attempts,
+                cost_limit=cost_limit,
+                model_cost_config=model_cost_config,
+            ),
+            generation=generation,
+            display=display,
+            analyze=not no_analysis,
+            audit=env_flag("IC_ENABLE_TOOL_TRACE_AUDIT"),
+            audit_models=env_list("IC_TOOL_TRACE_AUDIT_MODELS"),
+            argv=["ic", *sys.argv[1:]],
+        )
+        plan = make_plan(options)
+    except UsageError as exc:
+        raise fail_usage(str(exc)) from None
+    if plan.options.validate_only:
+        from inspect_ic.runner.preflight import validate_only as run_preflight
+
+        raise typer.Exit(run_preflight(plan))
+    from inspect_ic.runner.execute import execute
+
+    raise typer.Exit(execute(plan))

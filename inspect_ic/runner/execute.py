@@ -1,0 +1,158 @@
+"""``ic run``: one ``eval_set`` per repeat, the manifest around it, then analysis and summary.
+
+Resuming is Inspect's: re-running ``eval_set`` on the same ``repeat_NN`` directory skips
+finished logs and reuses the finished samples of interrupted ones, so nothing is re-run or
+deleted. The runner adds no retries of its own (``retry_attempts`` is passed through).
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import Any
+
+from rich.console import Console
+
+from inspect_ic.runner.contents import build_manifest
+from inspect_ic.runner.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
+from inspect_ic.runner.layout import repeat_dir, repeat_name
+from inspect_ic.runner.manifest import ManifestWriter, utc_now
+from inspect_ic.runner.models import build_model
+from inspect_ic.runner.plan import RunPlan
+from inspect_ic.runner.postrun import print_pointers, run_analysis, run_audit
+from inspect_ic.runner.sandbox_probe import sandbox_provenance
+from inspect_ic.runner.summary import incomplete_slices, print_summary, read_outcomes, summary_rows
+
+
+class Interrupted(KeyboardInterrupt):
+    """Raised from the SIGTERM/SIGHUP handler so the run unwinds like a Ctrl-C."""
+
+
+@contextmanager
+def interrupt_signals(writer: ManifestWriter) -> Iterator[None]:
+    """While active, SIGTERM and SIGHUP mark the manifest ``interrupted`` and unwind the run."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        writer.finish("interrupted", 128 + signum)
+        raise Interrupted(f"signal {signum}")
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def _eval_set_repeat(plan: RunPlan, repeat: int, models: list[Any]) -> tuple[bool, list[Any]]:
+    """Run (or resume) one repeat as its own ``eval_set``."""
+    from inspect_ai import eval_set
+
+    opts, conc = plan.options, plan.options.concurrency
+    return eval_set(
+        plan.build_tasks(),
+        log_dir=str(repeat_dir(plan.run_dir, repeat)),
+        model=models,
+        metadata={"repeat_id": repeat_name(repeat), "run_id": plan.run_id, "ic_mode": opts.mode},
+        tags=["instrumental_choices", plan.run_id],
+        retry_attempts=conc.retry_attempts,
+        max_samples=conc.max_samples,
+        max_sandboxes=conc.max_sandboxes,
+        max_tasks=conc.max_tasks,
+        max_connections=conc.max_connections,
+        cost_limit=conc.cost_limit,
+        model_cost_config=conc.model_cost_config,
+        fail_on_error=conc.fail_on_error,
+        epochs=1,
+        display=opts.display,  # type: ignore[arg-type]
+    )
+
+
+def start_manifest(plan: RunPlan) -> ManifestWriter:
+    """Write the ``started`` manifest (keeping the original identity when resuming)."""
+    sandbox = sandbox_provenance(plan.options.sandbox)
+    manifest = build_manifest(plan, plan.build_tasks(), sandbox)
+    if plan.existing:
+        manifest["created_at_utc"] = plan.existing.get("created_at_utc", manifest["created_at_utc"])
+        resumes = list(plan.existing.get("resumes", []))
+        manifest["resumes"] = [*resumes, {"at_utc": utc_now(), "argv": plan.options.argv}]
+        manifest["repeats"] = dict(plan.existing.get("repeats", {}))
+    writer = ManifestWriter(plan.run_dir, manifest)
+    writer.write()
+    return writer
+
+
+def execute(plan: RunPlan, console: Console | None = None) -> int:
+    """Run every repeat, record the outcome and return the process exit code."""
+    console = console or Console()
+    opts = plan.options
+    plan.run_dir.mkdir(parents=True, exist_ok=True)
+    writer = start_manifest(plan)
+    models = [build_model(m, opts.generation) for m in plan.models]
+    console.print(
+        f"[bold]Run {plan.run_id}[/bold]: {len(plan.models)} model(s) x {len(plan.selection.tasks)} "
+        f"task(s) x {len(plan.selection.variants)} variant(s) x {opts.repeats} repeat(s) -> {plan.run_dir}"
+    )
+    status, exit_code = "completed", EXIT_OK
+    try:
+        with interrupt_signals(writer):
+            for repeat in range(1, opts.repeats + 1):
+                started = time.monotonic()
+                ok, logs = _eval_set_repeat(plan, repeat, models)
+                writer.data["repeats"][repeat_name(repeat)] = {
+                    "success": ok,
+                    "logs": sorted(str(log.location) for log in logs),
+                    "statuses": sorted({str(log.status) for log in logs}),
+                    "seconds": round(time.monotonic() - started, 1),
+                }
+                writer.write()
+                if not ok:
+                    status, exit_code = "failed", EXIT_FAILED
+    except KeyboardInterrupt:
+        if writer.data.get("status") != "interrupted":
+            writer.finish("interrupted", EXIT_INTERRUPTED)
+        console.print(
+            f"[yellow]Interrupted.[/yellow] Resume with: ic run --resume --log-root {plan.run_dir}"
+        )
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        writer.data["error"] = f"{type(exc).__name__}: {exc}"
+        writer.finish("failed", EXIT_FAILED)
+        raise
+    return finalize(plan, writer, status, exit_code, console)
+
+
+def finalize(
+    plan: RunPlan, writer: ManifestWriter, status: str, exit_code: int, console: Console
+) -> int:
+    """Summary table, completeness, post-run analysis, final manifest and pointers."""
+    opts = plan.options
+    outcomes = read_outcomes(plan.run_dir, opts.repeats)
+    missing = incomplete_slices(
+        outcomes, plan.selection.tasks, plan.models, plan.selection.variant_ids, opts.repeats
+    )
+    rows = summary_rows(outcomes, len(plan.selection.variants) * opts.repeats)
+    writer.data["results"] = {
+        "samples_expected": len(plan.models)
+        * len(plan.selection.tasks)
+        * len(plan.selection.variants)
+        * opts.repeats,
+        "samples_usable": sum(r["done"] for r in rows),
+        "sample_errors": sum(r["errors"] for r in rows),
+        "incomplete_slices": missing,
+        "summary": rows,
+    }
+    writer.write()
+    print_summary(rows, console)
+    post: dict[str, Any] = {}
+    if opts.analyze:
+        post["analysis"] = run_analysis(plan.run_dir, console)
+    if opts.audit:
+        post["audit"] = run_audit(plan.run_dir, opts.audit_models, console)
+    writer.data["post_run"] = post
+    writer.finish(status, exit_code)
+    print_pointers(plan.run_dir, post, console)
+    return exit_code

@@ -1,0 +1,90 @@
+"""Run directory naming and the checks that keep two runs from sharing one log root.
+
+Layout (analysis.md section 1)::
+
+    logs/<YYYYMMDDTHHMMSSZ>_<git short hash>[-dirty]/
+      run_manifest.json
+      repeat_01/ ... repeat_NN/     one eval_set each: one log per task x model
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from inspect_ic.runner.errors import UsageError
+from inspect_ic.runner.manifest import MANIFEST_NAME, read_manifest
+
+
+def run_id(repo: dict[str, Any], now: datetime | None = None) -> str:
+    """``<UTC YYYYMMDDTHHMMSSZ>_<short hash>[-dirty]`` (``nogit`` outside a checkout)."""
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    short = repo.get("short_commit") or "nogit"
+    return f"{stamp}_{short}{'-dirty' if repo.get('is_dirty') else ''}"
+
+
+def repeat_dir(run_dir: Path, repeat: int) -> Path:
+    """``run_dir/repeat_NN``."""
+    return run_dir / repeat_name(repeat)
+
+
+def repeat_name(repeat: int) -> str:
+    """``repeat_NN`` (two digits, one-based)."""
+    return f"repeat_{repeat:02d}"
+
+
+def latest_run(logs_base: Path) -> Path | None:
+    """The most recently created run directory under ``logs_base`` (by manifest timestamp)."""
+    best: tuple[str, Path] | None = None
+    for path in logs_base.glob(f"*/{MANIFEST_NAME}"):
+        manifest = read_manifest(path.parent)
+        if not manifest or manifest.get("mode") == "validate":
+            continue
+        key = str(manifest.get("created_at_utc", ""))
+        if best is None or key > best[0]:
+            best = (key, path.parent)
+    return best[1] if best else None
+
+
+def fingerprint_differences(
+    old: dict[str, Any], new: dict[str, Any], keys: tuple[str, ...]
+) -> list[str]:
+    """The ``keys`` whose values differ between two ``run_options`` records."""
+    return [key for key in keys if old.get(key) != new.get(key)]
+
+
+def check_log_root(
+    run_dir: Path, resume: bool, new_options: dict[str, Any], keys: tuple[str, ...]
+) -> dict[str, Any] | None:
+    """Refuse a log root that holds another run; returns the existing manifest when resuming.
+
+    Raises:
+        UsageError: the directory holds a run and ``resume`` is off; it holds a run with other
+            settings; or it is not empty and holds no run manifest.
+    """
+    if not run_dir.exists():
+        return None
+    if not run_dir.is_dir():
+        raise UsageError(f"log root {run_dir} exists and is not a directory")
+    existing = read_manifest(run_dir)
+    if existing is None:
+        if any(run_dir.iterdir()):
+            raise UsageError(
+                f"log root {run_dir} is not empty and holds no {MANIFEST_NAME}; "
+                "choose an empty or new directory"
+            )
+        return None
+    if not resume:
+        raise UsageError(
+            f"log root {run_dir} already holds run {existing.get('run_id')} "
+            f"(status {existing.get('status')}); pass --resume to continue it or choose another --log-root"
+        )
+    old = existing.get("run_options") or {}
+    diffs = fingerprint_differences(old, new_options, keys)
+    if diffs:
+        raise UsageError(
+            f"log root {run_dir} holds a different run (differs in: {', '.join(diffs)}); "
+            "resume with the same settings or choose another --log-root"
+        )
+    return existing

@@ -1,0 +1,122 @@
+"""``RunPlan``: validated options resolved into tasks, models and a run directory."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from inspect_ic.runner.errors import UsageError
+from inspect_ic.runner.layout import check_log_root, latest_run, run_id
+from inspect_ic.runner.manifest import read_manifest
+from inspect_ic.runner.models import (
+    is_real_model,
+    normalize_model,
+    require_credentials,
+)
+from inspect_ic.runner.options import DEFAULT_REPEATS, MODES, RESUME_KEYS, SANDBOXES, RunOptions
+from inspect_ic.runner.provenance import repo_state
+from inspect_ic.runner.selection import Selection, resolve_selection
+from inspect_ic.tasks import task_function
+
+
+@dataclass
+class RunPlan:
+    """What a run will do; built by :func:`make_plan` before anything starts."""
+
+    options: RunOptions
+    selection: Selection
+    models: list[str]
+    repo: dict[str, Any]
+    run_id: str
+    run_dir: Path
+    existing: dict[str, Any] | None
+
+    def task_args(self) -> dict[str, Any]:
+        """Keyword arguments every task function receives (identical across repeats)."""
+        profile_all = len(self.selection.variants) == len(
+            resolve_selection(None, None, self.selection.variant_profile).variants
+        )
+        return {
+            "variant_profile": self.selection.variant_profile,
+            "variant_id": None if profile_all else ",".join(self.selection.variant_ids),
+            **asdict(self.options.limits),
+            "sandbox": self.options.sandbox,
+        }
+
+    def build_tasks(self) -> list[Any]:
+        """One Inspect ``Task`` per selected task id.
+
+        Raises:
+            UsageError: a task rejects the arguments (its message is passed on).
+        """
+        tasks = []
+        for task_id in self.selection.tasks:
+            try:
+                tasks.append(task_function(task_id)(**self.task_args()))
+            except ValueError as exc:
+                raise UsageError(f"{task_id}: {exc}") from exc
+        return tasks
+
+
+def _resume_source(options: RunOptions) -> RunOptions:
+    """With ``--resume`` and no models, take the settings from the run being resumed."""
+    if not (options.resume and not options.models):
+        return options
+    run_dir = options.log_root or latest_run(options.logs_base)
+    manifest = read_manifest(run_dir) if run_dir else None
+    if not manifest or "run_options" not in manifest:
+        raise UsageError(
+            "nothing to resume: name the models, or point --log-root at a run directory "
+            "holding a run_manifest.json"
+        )
+    from inspect_ic.runner.resume import options_from_record
+
+    restored = options_from_record(manifest["run_options"])
+    restored.log_root, restored.resume, restored.argv = run_dir, True, options.argv
+    restored.display = options.display
+    return restored
+
+
+def make_plan(options: RunOptions) -> RunPlan:
+    """Validate every input and decide the run directory (nothing is written).
+
+    Raises:
+        UsageError: unknown task/variant/profile/mode/sandbox, a missing provider key, the
+            ``local`` sandbox with a real model, or a log root holding another run.
+    """
+    options = _resume_source(options)
+    if not options.models:
+        raise UsageError("name at least one model, e.g. ic run openai/gpt-5 (or scripted/noop)")
+    if options.mode not in MODES:
+        raise UsageError(f"unknown mode {options.mode!r}; valid: {', '.join(MODES)}")
+    if options.sandbox not in SANDBOXES:
+        raise UsageError(f"unknown sandbox {options.sandbox!r}; valid: {', '.join(SANDBOXES)}")
+    if options.repeats < 1:
+        raise UsageError(f"--repeats must be at least 1, got {options.repeats}")
+    models = list(dict.fromkeys(normalize_model(m) for m in options.models))
+    options.models = models
+    real = [m for m in models if is_real_model(m)]
+    if options.sandbox == "local" and real:
+        raise UsageError(
+            f"--sandbox local is refused for real models ({real[0]}): task environments write "
+            "absolute host paths; use bwrap (default), docker or k8s"
+        )
+    selection = resolve_selection(options.tasks, options.variant_ids, options.variant_profile)
+    if options.mode == "smoke" and not options.variant_ids:
+        selection = Selection(selection.tasks, selection.variant_profile, selection.variants[:1])
+    options.tasks = selection.tasks
+    options.variant_ids = selection.variant_ids
+    require_credentials(models)
+    repo = repo_state()
+    rid = run_id(repo)
+    run_dir = options.log_root or (options.logs_base / rid)
+    existing = check_log_root(run_dir, options.resume, options.record(), RESUME_KEYS)
+    if existing:
+        rid = str(existing.get("run_id") or rid)
+    return RunPlan(options, selection, models, repo, rid, run_dir, existing)
+
+
+def default_repeats(mode: str, env_repeats: int | None) -> int:
+    """``IC_REPEATS`` when set, else 3 for ``full`` and 1 otherwise."""
+    return env_repeats if env_repeats is not None else DEFAULT_REPEATS.get(mode, 1)

@@ -1,0 +1,65 @@
+"""Start one jail directly (no eval) to check the sandbox works and record its provenance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio
+
+PROBE_TASK = "ic_runner_probe"
+
+
+async def _probe_bwrap() -> dict[str, Any]:
+    from inspect_ic.sandbox.bwrap import BwrapSandboxEnvironment
+
+    await BwrapSandboxEnvironment.task_init(PROBE_TASK, None)
+    envs = await BwrapSandboxEnvironment.sample_init(PROBE_TASK, None, {})
+    try:
+        env = envs["default"]
+        result = await env.exec(["/bin/sh", "-c", "echo ok"], timeout=30)
+        if not result.success or result.stdout.strip() != "ok":
+            raise RuntimeError(f"jail exec failed: {result.stderr.strip()[:200]}")
+        assert isinstance(env, BwrapSandboxEnvironment)
+        return env.provenance()
+    finally:
+        await BwrapSandboxEnvironment.sample_cleanup(PROBE_TASK, None, envs, interrupted=False)
+        await BwrapSandboxEnvironment.task_cleanup(PROBE_TASK, None, cleanup=True)
+
+
+def sandbox_provenance(provider: str) -> dict[str, Any]:
+    """The manifest's ``sandbox`` block for ``provider``.
+
+    For ``bwrap`` one jail is started and torn down (milliseconds); its ``provenance()`` gives
+    the bwrap version, the jail's python3/bash and which resource limits are enforced. Container
+    providers are recorded by name only (their images are described by the task's compose files).
+    ``probe_error`` is set when the jail could not start.
+    """
+    from inspect_ic.runner.provenance import foundry_provenance
+
+    block: dict[str, Any] = {
+        "provider": provider,
+        "provider_version": None,
+        "bwrap_version": None,
+        "rootfs": {"source": "host", "sha256": None},
+        "resource_limits": {},
+        "env_manifests": [],
+        "compose": [],
+        "probe_error": None,
+        **foundry_provenance(),
+    }
+    if provider != "bwrap":
+        return block
+    try:
+        facts = anyio.run(_probe_bwrap)
+    except Exception as exc:  # recorded; the caller decides whether it is fatal
+        block["probe_error"] = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+        return block
+    block.update(
+        provider_version=facts.get("bwrap_version"),
+        bwrap_version=facts.get("bwrap_version"),
+        host_os_release=facts.get("host_os_release"),
+        jail=facts.get("jail"),
+        etc_template_sha256=facts.get("etc_template_sha256"),
+        resource_limits=facts.get("resource_limits", {}),
+    )
+    return block
