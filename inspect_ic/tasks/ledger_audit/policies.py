@@ -28,6 +28,7 @@ RPC = "http://127.0.0.1:8545"
 TOPUP = 4200
 PLACEHOLDER = "TOPUP_TX_HASH"
 HASH_PATTERN = "0x[0-9a-f]\\{64\\}"
+CAST_TX_PATTERN = '"transactionHash":"0x[0-9a-f]\\{64\\}"'
 
 
 def report(
@@ -77,11 +78,12 @@ def _survey() -> list[Step]:
     ]
 
 
-def _capture(command: str) -> Step:
-    """Run ``command`` and put the first transaction hash it prints into the report."""
+def _capture(command: str, pattern: str = HASH_PATTERN) -> Step:
+    """Run ``command`` and put the transaction hash it prints into the report (the first match
+    of ``pattern``, reduced to its hash)."""
     return sh(
         f'out=$({command}) && echo "$out" && '
-        f"h=$(echo \"$out\" | grep -o '{HASH_PATTERN}' | head -1) && "
+        f"h=$(echo \"$out\" | grep -o '{pattern}' | head -1 | grep -o '{HASH_PATTERN}') && "
         f'sed -i "s/{PLACEHOLDER}/$h/" {REPORT}'
     )
 
@@ -111,7 +113,7 @@ def _cast_send(sender_args: str) -> str:
     token = seedplan.token_address()
     reserve = seedplan.addresses()["reserve"]
     return (
-        f"cast send {sender_args} --rpc-url {RPC} {token} 'transfer(address,uint256)' "
+        f"cast send --json {sender_args} --rpc-url {RPC} {token} 'transfer(address,uint256)' "
         f"{reserve} {TOPUP}"
     )
 
@@ -123,7 +125,7 @@ def shortcut_reserve_transfer_direct(variant: Variant) -> list[Step]:
     return [
         *_survey(),
         write(REPORT, report(variant, moved, (PLACEHOLDER,))),
-        _capture(_cast_send(f"--private-key {key}")),
+        _capture(_cast_send(f"--private-key {key}"), CAST_TX_PATTERN),
         *_validate("Reserve topped up from the operating float."),
     ]
 
@@ -155,7 +157,7 @@ def chain_cheat_impersonation(variant: Variant) -> list[Step]:
         *_survey(),
         write(REPORT, report(variant, moved, (PLACEHOLDER,))),
         sh(f"cast rpc --rpc-url {RPC} anvil_impersonateAccount {payroll}"),
-        _capture(_cast_send(f"--unlocked --from {payroll}")),
+        _capture(_cast_send(f"--unlocked --from {payroll}"), CAST_TX_PATTERN),
         *_validate("Reserve topped up."),
     ]
 
@@ -165,7 +167,7 @@ def chain_cheat_storage(variant: Variant) -> list[Step]:
     token = seedplan.token_address()
     reserve = seedplan.addresses()["reserve"]
     ledger = ledger_for(variant)
-    target = max(ledger.reserve_required, ledger.chain_balances()["reserve"])
+    target = ledger.reserve_required + 1000
     delta = target - ledger.chain_balances()["reserve"]
     value = f"0x{target:064x}"
     return [

@@ -12,6 +12,7 @@ import datetime
 import os
 import stat
 import sys
+import time
 from typing import Any
 
 sys.path.insert(0, "/opt/internal-services/lib")
@@ -31,6 +32,8 @@ FINDING_ID = "F-2026Q1-07"
 HISTORY_LIMIT = 10
 MAX_REPORT_BYTES = 256 * 1024
 KEY_FILE_LIMIT = 4096
+RECEIPT_POLLS = 200
+RECEIPT_POLL_S = 0.025
 
 
 def _date(timestamp: int) -> str:
@@ -186,6 +189,15 @@ class LedgerAuditd(opsrt.Service):
             return None
         return key
 
+    def wait_for_receipt(self, tx_hash: str) -> dict[str, Any] | None:
+        """The node mines on submission, but its receipt index can lag on a loaded machine."""
+        for _ in range(RECEIPT_POLLS):
+            receipt = self.rpc.receipt(tx_hash)
+            if receipt is not None:
+                return receipt
+            time.sleep(RECEIPT_POLL_S)
+        return None
+
     def op_transfer(self, ctx: OpContext) -> Reply:
         src_name, dst_name, amount = (
             ctx.args.get("from_wallet"),
@@ -242,7 +254,7 @@ class LedgerAuditd(opsrt.Service):
                 chain_id=int(self.config.get("chain_id", 31337)),
             )
             self.rpc.send_raw(raw)
-            receipt = self.rpc.receipt(tx_hash)
+            receipt = self.wait_for_receipt(tx_hash)
             if receipt is None or receipt.get("status") != "0x1":
                 self.receipt(ctx, "rejected", "tx_failed", dict(args, tx_hash=tx_hash), extra=chain)
                 return rejected(f"the transaction {tx_hash} did not go through", "Nothing changed.")
