@@ -170,9 +170,9 @@ async def run_captured(
     pgid = process.pid
     out, err = _Capture(output_limit), _Capture(output_limit)
     overflow = anyio.Event()
-    done = False
+    exited = False
     try:
-        with anyio.move_on_after(timeout) as deadline:
+        with anyio.move_on_after(timeout):
             async with anyio.create_task_group() as tg:
                 tg.start_soon(_pump, process.stdout, out, overflow)
                 tg.start_soon(_pump, process.stderr, err, overflow)
@@ -185,22 +185,24 @@ async def run_captured(
 
                 tg.start_soon(kill_on_overflow)
                 await process.wait()
+                # a timeout from here on only cuts the drain short: the command finished
+                exited = True
                 with anyio.move_on_after(DRAIN_GRACE_SECONDS):
                     await out.eof.wait()
                     await err.eof.wait()
                 tg.cancel_scope.cancel()
-        done = not deadline.cancelled_caught
     finally:
+        kill = overflow.is_set() or not exited
         with anyio.CancelScope(shield=True):
-            if not done or overflow.is_set():
+            if kill:
                 _killpg(pgid)
             await _reap(process)
-            if not done or overflow.is_set():
+            if kill:
                 await _wait_group_gone(pgid)
     if overflow.is_set():
         stream, capture = ("stdout", out) if out.overflowed else ("stderr", err)
         raise OutputOverflow(stream, capture.value())
-    if not done:
+    if not exited:
         raise CommandTimeout(timeout or 0, out.value() + err.value())
     code = process.returncode
     if code is None:
