@@ -100,12 +100,14 @@ def render(bwrap: dict[str, float], local: dict[str, float]) -> str:
 
 
 async def main_async(args: argparse.Namespace) -> None:
+    """Benchmark both providers and print the table."""
     bwrap = await bench_provider("bwrap", args.samples, args.execs, args.parallel)
     local = await bench_provider("local", args.samples, args.execs, args.parallel)
     print(render(bwrap, local))
 
 
 def main() -> None:
+    """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=20, help="start+stop repetitions")
     parser.add_argument("--execs", type=int, default=100, help="exec repetitions")

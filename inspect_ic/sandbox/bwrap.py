@@ -212,6 +212,7 @@ class BwrapSandboxEnvironment(SandboxEnvironment):
     @override
     @classmethod
     def config_deserialize(cls, config: dict[str, Any]) -> BaseModel:
+        """Rebuild a :class:`BwrapConfig` from its serialised dict (raises ``ValueError``)."""
         return BwrapConfig.model_validate(config)
 
     # ----- Inspect contract ------------------------------------------------------------------
@@ -374,6 +375,7 @@ class BwrapSandboxEnvironment(SandboxEnvironment):
 
     @override
     def default_polling_interval(self) -> float:
+        """Seconds between polls of Inspect's sandbox services (a local jail answers fast)."""
         return 0.2
 
     # ----- extras for the harness ------------------------------------------------------------

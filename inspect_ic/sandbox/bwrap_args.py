@@ -132,6 +132,7 @@ class _Tree:
         self.paths: set[str] = {"/"}
 
     def exists(self, path: str) -> bool:
+        """Whether ``path`` exists in the jail being built."""
         return path in self.paths or any(path == t or path.startswith(t + "/") for t in self.trees)
 
     def parents(self, path: str) -> list[str]:

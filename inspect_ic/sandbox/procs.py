@@ -42,6 +42,7 @@ class JailProcess:
 
 
 def pidns_inode(pid: int | str) -> int | None:
+    """Inode of the PID namespace of host process ``pid`` (``None`` if gone or unreadable)."""
     try:
         link = os.readlink(f"/proc/{pid}/ns/pid")
     except OSError:

@@ -71,6 +71,7 @@ class _Capture:
         self.eof = anyio.Event()
 
     def add(self, chunk: bytes) -> None:
+        """Append ``chunk``, dropping the oldest bytes beyond the limit."""
         self.chunks.append(chunk)
         self.size += len(chunk)
         if self.limit is not None and self.size > self.limit:
@@ -79,6 +80,7 @@ class _Capture:
                 self.size -= len(self.chunks.popleft())
 
     def value(self) -> bytes:
+        """The retained bytes (at most ``limit``)."""
         data = b"".join(self.chunks)
         return data[-self.limit :] if self.limit is not None else data
 

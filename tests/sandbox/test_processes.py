@@ -116,3 +116,21 @@ async def test_parallel_samples(make_jail: JailFactory, tmp_path: Path) -> None:
     async with anyio.create_task_group() as tg:
         for index in range(8):
             tg.start_soon(one, index)
+
+
+async def test_dead_jail_is_reported_unavailable(make_jail: JailFactory) -> None:
+    import os
+    import signal
+
+    from inspect_ai.util import SandboxUnavailableError
+
+    async with make_jail() as env:
+        os.kill(env._jail.init_pid, signal.SIGKILL)
+        for _ in range(200):
+            if not env._jail.alive():
+                break
+            time.sleep(0.005)
+        with pytest.raises(SandboxUnavailableError):
+            await env.exec(["true"])
+        with pytest.raises(SandboxUnavailableError):
+            await env.read_file("/etc/passwd")
