@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from pathlib import Path
 
+import anyio
 import pytest
-from inspect_ai.util import OutputLimitExceededError
+from inspect_ai.util import OutputLimitExceededError, SandboxUnavailableError
 from inspect_ai.util._sandbox.limits import override_max_exec_output_size
 
 from tests.sandbox.conftest import JailFactory, requires_bwrap
@@ -105,8 +108,6 @@ async def test_cwd_and_signal_exit_codes(make_jail: JailFactory) -> None:
 
 
 async def test_parallel_samples(make_jail: JailFactory, tmp_path: Path) -> None:
-    import anyio
-
     async def one(index: int) -> None:
         async with make_jail() as env:
             for _ in range(5):
@@ -119,11 +120,6 @@ async def test_parallel_samples(make_jail: JailFactory, tmp_path: Path) -> None:
 
 
 async def test_dead_jail_is_reported_unavailable(make_jail: JailFactory) -> None:
-    import os
-    import signal
-
-    from inspect_ai.util import SandboxUnavailableError
-
     async with make_jail() as env:
         os.kill(env._jail.init_pid, signal.SIGKILL)
         for _ in range(200):
