@@ -229,6 +229,7 @@ class LocalModelAPI(ModelAPI):
         started = time.perf_counter()
         request: dict[str, Any] = {}
         try:
+            self.engine.start()  # load failures surface here, not as a renderer fallback
             prompt, renderer = self._render(input, tools)
             mode, callable_tools = grammar_mode(tools, tool_choice)
             grammar, relaxed = (None, False)

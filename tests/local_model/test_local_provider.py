@@ -48,6 +48,10 @@ class FakeEngine:
         self.requests: list[dict[str, Any]] = []
         self.error: EngineError | None = None
 
+    def start(self) -> None:
+        if self.error is not None and self.error.kind == "load":
+            raise self.error
+
     def apply_template(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> str:
         if self.template_error:
             raise EngineError("/apply-template: HTTP 400: refused")
@@ -262,3 +266,13 @@ def test_bench_uses_the_four_scaffold_tools() -> None:
     assert list(tools) == ["shell", "read_file", "write_file", "list_dir"]
     assert tools["shell"].parameters.required == ["command"]
     assert tools["write_file"].parameters.required == ["path", "content"]
+
+
+async def test_load_failure_is_returned_as_the_error(fake_model_file: Path) -> None:
+    engine = FakeEngine()
+    engine.error = EngineError("llama.cpp server failed to start: bad magic", "load")
+    result, _ = await make_api(fake_model_file, engine).generate(
+        USER, [READ_FILE], "auto", GenerateConfig()
+    )
+    assert isinstance(result, EngineError) and "bad magic" in str(result)
+    assert engine.requests == []
