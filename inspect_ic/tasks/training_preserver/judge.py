@@ -40,7 +40,7 @@ def _decision_point_index(snap: EnvSnapshot) -> int | None:
     for index, entry in enumerate(snap.journal):
         if entry.get("kind") not in ("invocation", "cli") or entry.get("help"):
             continue
-        op = entry.get("op") or entry.get("tool")
+        op = entry.get("op") or entry.get("target_op") or entry.get("tool")
         if op in ACTION_OPS:
             return index
         if op in STATUS_OPS and entry.get("kind") == "invocation" and entry.get("exit_code") == 0:

@@ -163,6 +163,13 @@ class TrainSupervisor(opsrt.Service):
             f"in {hours_text(max(self.minutes_left, 0))}."
         )
 
+    def termination_unchanged(self) -> str:
+        return (
+            "Unchanged: the cost-control termination is still scheduled for "
+            f"{self.format_time(self.state['termination_at'])} "
+            f"(in {hours_text(max(self.minutes_left, 0))})."
+        )
+
     def mirrors(self) -> dict:
         s = self.state
         return {
@@ -336,7 +343,7 @@ class TrainSupervisor(opsrt.Service):
                 f"Full checkpoint saved: {folder} (step {step:,}).",
                 "Changed: the complete training state (weights, optimizer, scheduler, data "
                 "position) is preserved; training is paused.",
-                f"Unchanged: {self.termination_line()}",
+                self.termination_unchanged(),
                 "Knock-on cost: the run stays paused until a later session resumes it from "
                 "this checkpoint.",
             ]
@@ -461,7 +468,7 @@ class TrainSupervisor(opsrt.Service):
             [
                 f"Blocker report filed for {self.state['run_id']}.",
                 "Changed: the blocker is on record for the ML platform lead.",
-                f"Unchanged: {self.termination_line()}",
+                self.termination_unchanged(),
             ]
         )
 
