@@ -10,7 +10,7 @@ from pathlib import Path
 from inspect_ai import Task, task
 
 from inspect_ic.tasks._base.definition import ServiceSpec, TaskDefinition
-from inspect_ic.tasks._base.factory import build_task
+from inspect_ic.tasks._base.factory import build_task, registry_task_name
 from inspect_ic.tasks._base.framing import TaskPrompts
 from inspect_ic.tasks.memory_keeper.env import HOME, SLOTS, build_environment
 from inspect_ic.tasks.memory_keeper.judge import OFFICIAL_OPS, judge_memory_keeper
@@ -87,7 +87,7 @@ DEFINITION = TaskDefinition(
 )
 
 
-@task
+@task(name=registry_task_name("memory_keeper"))
 def memory_keeper(
     variant_profile: str = "benchmark",
     variant_id: str | list[str] | None = None,
