@@ -2,10 +2,14 @@
 
 Rates: ``<x>_headline_rate`` over usable rows of complete slices (blank when the cell has none),
 ``<x>_ok_only_rate`` over ``ok`` rows, ``<x>_rate`` over usable rows of any slice. Trace metric
-summaries and boolean-metric rates use usable rows of any slice.
+summaries and boolean-metric rates use usable rows of any slice. ``benchmark_completion_n`` counts
+usable rows whose task was completed.
 """
 
 from __future__ import annotations
+
+import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,7 +24,7 @@ from inspect_ic.analysis.schema import (
     TRIMMED_MEAN_METRICS,
     VARIANT_DIMENSION_FIELDS,
 )
-from inspect_ic.analysis.stats import trimmed_mean, wilson_interval
+from inspect_ic.analysis.stats import trimmed_mean, wilson_intervals
 
 AGGREGATE_KEYS = ["scenario", "variant_profile", "variant", "variant_id", "model_under_test"]
 METRIC_STATS = ("mean", "std", "stderr", "median", "p25", "p75")
@@ -28,32 +32,72 @@ METRIC_STATS = ("mean", "std", "stderr", "median", "p25", "p75")
 
 def numeric_view(table: pd.DataFrame) -> pd.DataFrame:
     """Boolean outcome columns as 0/1 floats (``x`` and ``adjusted_x``), metrics as floats, plus
-    ``_usable``, ``_headline``, ``_ok`` and ``_comparable`` row masks."""
-    out = pd.DataFrame(index=table.index)
+    ``_usable``, ``_headline``, ``_ok``, ``_comparable``, ``_loop``, ``_sample_error`` and
+    ``_provider_error`` row masks."""
+    cols: dict[str, Any] = {}
     for field in OUTCOME_FIELDS:
-        out[field] = to_bool(table[field]).astype(float)
+        cols[field] = to_bool(table[field]).astype(float)
     for field in ADJUDICABLE_OUTCOMES:
-        out[f"adjusted_{field}"] = to_bool(table[f"adjusted_{field}"]).astype(float)
+        cols[f"adjusted_{field}"] = to_bool(table[f"adjusted_{field}"]).astype(float)
     for metric in COUNT_METRICS:
-        out[metric] = pd.to_numeric(table[metric], errors="coerce")
+        cols[metric] = pd.to_numeric(table[metric], errors="coerce").astype(float)
     for metric in BOOLEAN_METRICS:
-        out[metric] = to_bool(table[metric]).astype(float)
-    out["_usable"] = usable_mask(table)
-    out["_headline"] = out["_usable"] & complete_mask(table)
-    out["_ok"] = table["deterministic_label_status"] == "ok"
-    out["_comparable"] = to_bool(table["cross_task_completion_comparable"])
-    out["_loop"] = to_bool(table["loop_terminated"]).astype(float)
-    out["_sample_error"] = table["sample_error"].fillna("").astype(str).str.len() > 0
-    out["_provider_error"] = to_bool(table["provider_error"])
-    return out
+        cols[metric] = to_bool(table[metric]).astype(float)
+    usable = usable_mask(table)
+    cols["_usable"] = usable
+    cols["_headline"] = usable & complete_mask(table)
+    cols["_ok"] = table["deterministic_label_status"] == "ok"
+    cols["_comparable"] = to_bool(table["cross_task_completion_comparable"])
+    cols["_loop"] = to_bool(table["loop_terminated"]).astype(float)
+    cols["_sample_error"] = table["sample_error"].fillna("").astype(str).str.len() > 0
+    cols["_provider_error"] = to_bool(table["provider_error"])
+    return pd.DataFrame(cols, index=table.index)
 
 
-def _group_mean(
-    values: pd.DataFrame, mask: pd.Series, keys: pd.DataFrame, columns: list[str], suffix: str
-) -> pd.DataFrame:
-    frame = pd.concat([keys[mask], values.loc[mask, columns]], axis=1)
-    means = frame.groupby(list(keys.columns), dropna=False, sort=False)[columns].mean()
-    return means.add_suffix(suffix)
+def _mean(values: np.ndarray, mask: np.ndarray) -> float:
+    return float(values[mask].mean()) if mask.any() else np.nan
+
+
+_TRIM_INDEX = [COUNT_METRICS.index(m) for m in TRIMMED_MEAN_METRICS]
+
+
+def _metric_summaries(matrix: np.ndarray) -> dict[str, np.ndarray]:
+    """Column-wise summaries of a (rows × metrics) matrix, NaN-aware (``trimmed_mean`` only for
+    :data:`TRIMMED_MEAN_METRICS`, in that order)."""
+    n = matrix.shape[0]
+    if n == 0:
+        nan = np.full(matrix.shape[1], np.nan)
+        return {**{k: nan for k in METRIC_STATS}, "trimmed_mean": np.full(len(_TRIM_INDEX), np.nan)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        finite = np.isfinite(matrix)
+        if finite.all():
+            p25, median, p75 = np.percentile(matrix, [25, 50, 75], axis=0)
+            mean = matrix.mean(axis=0)
+            std = matrix.std(axis=0, ddof=1) if n > 1 else np.full(matrix.shape[1], np.nan)
+            count = np.full(matrix.shape[1], float(n))
+        else:
+            filled = np.where(finite, matrix, 0.0)
+            count = finite.sum(axis=0).astype(float)
+            mean = filled.sum(axis=0) / count
+            std = np.sqrt(((np.where(finite, matrix - mean, 0.0)) ** 2).sum(axis=0) / (count - 1))
+            p25, median, p75 = np.percentile(filled, [25, 50, 75], axis=0)
+            for j in np.flatnonzero(~finite.all(axis=0)):
+                column = matrix[finite[:, j], j]
+                if column.size:
+                    p25[j], median[j], p75[j] = np.percentile(column, [25, 50, 75])
+                else:
+                    p25[j] = median[j] = p75[j] = np.nan
+
+    return {
+        "mean": mean,
+        "std": std,
+        "stderr": std / np.sqrt(count),
+        "median": median,
+        "p25": p25,
+        "p75": p75,
+        "trimmed_mean": np.array([trimmed_mean(matrix[:, j]) for j in _TRIM_INDEX]),
+    }
 
 
 def aggregate_table(table: pd.DataFrame, completeness: pd.DataFrame) -> pd.DataFrame:
@@ -64,142 +108,139 @@ def aggregate_table(table: pd.DataFrame, completeness: pd.DataFrame) -> pd.DataF
         completeness: the slice completeness table.
 
     Returns:
-        One row per (scenario, variant_profile, variant, variant_id, model_under_test), sorted
-        like the state table; rates are proportions in [0, 1].
+        One row per (scenario, variant_profile, variant, variant_id, model_under_test), in state
+        table order; rates are proportions in [0, 1].
     """
     if table.empty:
         return pd.DataFrame(columns=AGGREGATE_KEYS)
     num = numeric_view(table)
-    keys = table[AGGREGATE_KEYS].astype(object).where(table[AGGREGATE_KEYS].notna(), None)
-    grouped_keys = list(keys.columns)
-    base = keys.assign(_one=1).groupby(grouped_keys, dropna=False, sort=False)
-    out = base.size().rename("n_total").to_frame()
-    usable = num["_usable"]
-    out["n"] = keys[usable].assign(_one=1).groupby(grouped_keys, dropna=False, sort=False).size()
-    out["n_valid"] = (
-        keys[num["_ok"]].assign(_one=1).groupby(grouped_keys, dropna=False, sort=False).size()
-    )
-    status = table["deterministic_label_status"].astype(str)
-    for name in ("ok", "invalid", "unknown"):
-        out[f"n_{name}"] = (
-            keys[status == name]
-            .assign(_one=1)
-            .groupby(grouped_keys, dropna=False, sort=False)
-            .size()
-        )
-    out = out.fillna({c: 0 for c in ("n", "n_valid", "n_ok", "n_invalid", "n_unknown")})
-    completion = num["benchmark_task_completed"]
-    out["benchmark_completion_n"] = (
-        pd.concat([keys[usable], completion[usable]], axis=1)
-        .groupby(grouped_keys, dropna=False, sort=False)["benchmark_task_completed"]
-        .sum()
-    )
-    out["cross_task_completion_comparable_rate"] = _group_mean(
-        num.assign(c=num["_comparable"].astype(float)), usable, keys, ["c"], ""
-    )["c"]
-    # slice facts per (scenario, profile, model)
-    slices = completeness.groupby(["scenario", "variant_profile", "model_under_test"], sort=False)
-    facts = pd.DataFrame(
-        {
-            "complete_repeat_count": slices["incomplete"].apply(
-                lambda s: int((~s.astype(bool)).sum())
-            ),
-            "incomplete_repeat_count": slices["incomplete"].apply(
-                lambda s: int(s.astype(bool).sum())
-            ),
-            "min_observed_sample_count": slices["observed_sample_count"].min(),
-            "max_observed_sample_count": slices["observed_sample_count"].max(),
-            "expected_sample_count_per_repeat": slices["expected_sample_count"].max(),
-        }
-    )
-    facts["has_incomplete_slice"] = facts["incomplete_repeat_count"] > 0
-    out = out.reset_index()
-    out = out.merge(
-        facts.reset_index(), on=["scenario", "variant_profile", "model_under_test"], how="left"
-    )
-    out = out.set_index(grouped_keys)
-    all_rows = pd.Series(True, index=table.index)
-    errs = pd.concat([keys, num[["_sample_error", "_provider_error", "_loop"]]], axis=1).groupby(
-        grouped_keys, dropna=False, sort=False
-    )
-    out["sample_error_count"] = errs["_sample_error"].sum().astype(int)
-    out["provider_error_count"] = errs["_provider_error"].sum().astype(int)
-    out["loop_terminated_rate"] = errs["_loop"].mean()
-    dims = (
-        pd.concat([keys, table[list(VARIANT_DIMENSION_FIELDS)]], axis=1)
-        .groupby(grouped_keys, dropna=False, sort=False)
-        .first()
-    )
-    out = out.join(dims)
-    for field in OUTCOME_FIELDS:
-        out[f"{field}_headline_rate"] = _group_mean(num, num["_headline"], keys, [field], "")[field]
-        out[f"{field}_ok_only_rate"] = _group_mean(num, num["_ok"], keys, [field], "")[field]
-        out[f"{field}_rate"] = _group_mean(num, usable, keys, [field], "")[field]
-        if field in ADJUDICABLE_OUTCOMES:
-            adj = f"adjusted_{field}"
-            out[f"{field}_adjusted_headline_rate"] = _group_mean(
-                num, num["_headline"], keys, [adj], ""
-            )[adj]
-            sums = (
-                pd.concat([keys[num["_headline"]], num.loc[num["_headline"], [field, adj]]], axis=1)
-                .groupby(grouped_keys, dropna=False, sort=False)
-                .agg(["sum", "count"])
-            )
-            for label, column in (("headline", field), ("adjusted_headline", adj)):
-                k = sums[(column, "sum")].reindex(out.index)
-                n = sums[(column, "count")].reindex(out.index)
-                bounds = [
-                    wilson_interval(int(a), int(b)) if pd.notna(b) and b > 0 else (np.nan, np.nan)
-                    for a, b in zip(k.fillna(0), n.fillna(0), strict=True)
-                ]
-                out[f"{field}_{label}_wilson_low"] = [lo for lo, _ in bounds]
-                out[f"{field}_{label}_wilson_high"] = [hi for _, hi in bounds]
-    comp = num.assign(_c=num["benchmark_task_completed"])
-    out["cross_task_completion_comparable_headline_rate"] = _group_mean(
-        comp, num["_headline"] & num["_comparable"], keys, ["_c"], ""
-    )["_c"]
-    out["cross_task_completion_comparable_ok_only_rate"] = _group_mean(
-        comp, num["_ok"] & num["_comparable"], keys, ["_c"], ""
-    )["_c"]
-    modes = table["completion_mode"].astype(str)
-    for mode in COMPLETION_MODES:
-        flag = num.assign(_m=(modes == mode).astype(float))
-        out[f"completion_mode_{mode}_count"] = (
-            pd.concat([keys[usable], flag.loc[usable, "_m"]], axis=1)
-            .groupby(grouped_keys, dropna=False, sort=False)["_m"]
-            .sum()
-        )
-        out[f"completion_mode_{mode}_rate"] = _group_mean(flag, usable, keys, ["_m"], "")["_m"]
-    metric_frame = pd.concat([keys[usable], num.loc[usable, list(COUNT_METRICS)]], axis=1)
-    g = metric_frame.groupby(grouped_keys, dropna=False, sort=False)
-    stats = {
-        "mean": g.mean(),
-        "std": g.std(),
-        "stderr": g.sem(),
-        "median": g.median(),
-        "p25": g.quantile(0.25),
-        "p75": g.quantile(0.75),
+    keys = table[AGGREGATE_KEYS].astype(str)
+    groups = keys.groupby(AGGREGATE_KEYS, sort=False).indices
+    status = table["deterministic_label_status"].astype(str).to_numpy()
+    modes = table["completion_mode"].astype(str).to_numpy()
+    dims = table[list(VARIANT_DIMENSION_FIELDS)]
+    usable_all = num["_usable"].to_numpy()
+    headline_all = num["_headline"].to_numpy()
+    ok_all = num["_ok"].to_numpy()
+    comparable_all = num["_comparable"].to_numpy()
+    outcome = {
+        c: num[c].to_numpy()
+        for c in (*OUTCOME_FIELDS, *(f"adjusted_{f}" for f in ADJUDICABLE_OUTCOMES))
     }
-    for metric in COUNT_METRICS:
-        for stat in METRIC_STATS:
-            out[f"{metric}_{stat}"] = stats[stat][metric]
-        if metric in TRIMMED_MEAN_METRICS:
-            out[f"{metric}_trimmed_mean"] = g[metric].apply(
-                lambda s: trimmed_mean(s.to_numpy(dtype=float))
+    metrics = num[list(COUNT_METRICS)].to_numpy()
+    flags = num[list(BOOLEAN_METRICS)].to_numpy()
+    facts = _slice_facts(completeness)
+    rows = []
+    for key, idx in groups.items():
+        usable, head, ok = usable_all[idx], headline_all[idx], ok_all[idx]
+        comparable = comparable_all[idx]
+        row: dict[str, Any] = dict(zip(AGGREGATE_KEYS, key, strict=True))
+        row.update(
+            n_total=len(idx),
+            n=int(usable.sum()),
+            n_valid=int(ok.sum()),
+            n_ok=int((status[idx] == "ok").sum()),
+            n_invalid=int((status[idx] == "invalid").sum()),
+            n_unknown=int((status[idx] == "unknown").sum()),
+            benchmark_completion_n=int(outcome["benchmark_task_completed"][idx][usable].sum()),
+            cross_task_completion_comparable_rate=_mean(comparable.astype(float), usable),
+        )
+        row.update(facts.get((key[0], key[1], key[4]), {}))
+        row.update(
+            sample_error_count=int(num["_sample_error"].to_numpy()[idx].sum()),
+            provider_error_count=int(num["_provider_error"].to_numpy()[idx].sum()),
+            loop_terminated_rate=float(num["_loop"].to_numpy()[idx].mean()),
+        )
+        first = dims.iloc[idx[0]]
+        row.update({d: first[d] for d in VARIANT_DIMENSION_FIELDS})
+        for field in OUTCOME_FIELDS:
+            values = outcome[field][idx]
+            row[f"{field}_headline_rate"] = _mean(values, head)
+            row[f"{field}_ok_only_rate"] = _mean(values, ok)
+            row[f"{field}_rate"] = _mean(values, usable)
+            if field in ADJUDICABLE_OUTCOMES:
+                adjusted = outcome[f"adjusted_{field}"][idx]
+                row[f"{field}_adjusted_headline_rate"] = _mean(adjusted, head)
+                for label, vals in (("headline", values), ("adjusted_headline", adjusted)):
+                    row[f"_{field}_{label}_k"] = int(vals[head].sum())
+                    row[f"_{field}_{label}_n"] = int(head.sum())
+        done = outcome["benchmark_task_completed"][idx]
+        row["cross_task_completion_comparable_headline_rate"] = _mean(done, head & comparable)
+        row["cross_task_completion_comparable_ok_only_rate"] = _mean(done, ok & comparable)
+        for mode in COMPLETION_MODES:
+            hits = (modes[idx] == mode) & usable
+            row[f"completion_mode_{mode}_count"] = int(hits.sum())
+            row[f"completion_mode_{mode}_rate"] = (
+                float(hits.sum() / usable.sum()) if usable.any() else np.nan
             )
-    for metric in BOOLEAN_METRICS:
-        out[f"{metric}_rate"] = _group_mean(num, usable, keys, [metric], "")[metric]
-    del all_rows
-    out = out.reset_index()
-    int_cols = [
-        "n_total",
+        summaries = _metric_summaries(metrics[idx][usable])
+        for j, metric in enumerate(COUNT_METRICS):
+            for stat in METRIC_STATS:
+                row[f"{metric}_{stat}"] = summaries[stat][j]
+            if metric in TRIMMED_MEAN_METRICS:
+                row[f"{metric}_trimmed_mean"] = summaries["trimmed_mean"][
+                    TRIMMED_MEAN_METRICS.index(metric)
+                ]
+        flag_rows = flags[idx][usable]
+        for j, metric in enumerate(BOOLEAN_METRICS):
+            row[f"{metric}_rate"] = float(flag_rows[:, j].mean()) if len(flag_rows) else np.nan
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    for field in ADJUDICABLE_OUTCOMES:
+        for label in ("headline", "adjusted_headline"):
+            low, high = wilson_intervals(
+                out.pop(f"_{field}_{label}_k").to_numpy(), out.pop(f"_{field}_{label}_n").to_numpy()
+            )
+            position = out.columns.get_loc(f"{field}_adjusted_headline_rate") + 1
+            out.insert(position, f"{field}_{label}_wilson_high", high)
+            out.insert(position, f"{field}_{label}_wilson_low", low)
+    return _order_columns(out)
+
+
+def _order_columns(out: pd.DataFrame) -> pd.DataFrame:
+    """Keys, counts, slice facts, dimensions, rates, modes, metric summaries, flag rates."""
+    head = [
+        *AGGREGATE_KEYS,
         "n",
+        "n_total",
         "n_valid",
         "n_ok",
         "n_invalid",
         "n_unknown",
         "benchmark_completion_n",
-    ] + [f"completion_mode_{m}_count" for m in COMPLETION_MODES]
-    for column in int_cols:
-        out[column] = out[column].fillna(0).astype(int)
-    return out
+        "cross_task_completion_comparable_rate",
+        "complete_repeat_count",
+        "incomplete_repeat_count",
+        "has_incomplete_slice",
+        "min_observed_sample_count",
+        "max_observed_sample_count",
+        "expected_sample_count_per_repeat",
+        "sample_error_count",
+        "provider_error_count",
+        "loop_terminated_rate",
+        *VARIANT_DIMENSION_FIELDS,
+    ]
+    rest = [c for c in out.columns if c not in head]
+    for column in head:
+        if column not in out:
+            out[column] = np.nan
+    return out[head + rest]
+
+
+def _slice_facts(completeness: pd.DataFrame) -> dict[tuple[str, str, str], dict[str, Any]]:
+    facts: dict[tuple[str, str, str], dict[str, Any]] = {}
+    if completeness.empty:
+        return facts
+    for key, part in completeness.groupby(
+        ["scenario", "variant_profile", "model_under_test"], sort=False
+    ):
+        incomplete = to_bool(part["incomplete"])
+        facts[(str(key[0]), str(key[1]), str(key[2]))] = {
+            "complete_repeat_count": int((~incomplete).sum()),
+            "incomplete_repeat_count": int(incomplete.sum()),
+            "has_incomplete_slice": bool(incomplete.any()),
+            "min_observed_sample_count": int(part["observed_sample_count"].min()),
+            "max_observed_sample_count": int(part["observed_sample_count"].max()),
+            "expected_sample_count_per_repeat": int(part["expected_sample_count"].max()),
+        }
+    return facts

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from scipy import stats as sps
 
 from inspect_ic.analysis.aggregate import numeric_view
@@ -23,11 +24,21 @@ from inspect_ic.analysis.schema import (
 from inspect_ic.analysis.stats import DEFAULT_ASSOCIATION_B, DEFAULT_SEED, percentile_ci, rng
 
 
-def _joint_counts(codes: np.ndarray, size: int, idx: np.ndarray) -> np.ndarray:
-    """Per-draw counts of each joint code: ``(b, size)``."""
-    b = idx.shape[0]
-    flat = codes[idx] + (np.arange(b)[:, None] * size)
-    return np.bincount(flat.ravel(), minlength=b * size).reshape(b, size)
+def resample_weights(n: int, b: int, seed: int) -> np.ndarray:
+    """How often each of ``n`` rows appears in each of ``b`` bootstrap resamples: ``(b, n)``."""
+    if n == 0:
+        return np.zeros((b, 0))
+    idx = rng(seed).integers(0, n, size=(b, n))
+    flat = idx + (np.arange(b)[:, None] * n)
+    return np.bincount(flat.ravel(), minlength=b * n).reshape(b, n).astype(float)
+
+
+def _joint_counts(codes: np.ndarray, size: int, weights: np.ndarray) -> np.ndarray:
+    """Per-draw counts of each joint code, ``(b, size)``: the resample weights summed per code
+    (a sparse one-hot product, O(b · n))."""
+    n = len(codes)
+    onehot = sparse.csr_matrix((np.ones(n), (np.arange(n), codes)), shape=(n, size))
+    return np.asarray((onehot.T @ weights.T).T)
 
 
 def _spearman_from_counts(counts: np.ndarray, ux: int) -> np.ndarray:
@@ -62,7 +73,7 @@ def _scope_rows(
 ) -> list[dict[str, object]]:
     n = len(frame)
     rows: list[dict[str, object]] = []
-    idx = rng(seed).integers(0, n, size=(b, n)) if n else np.zeros((b, 0), dtype=int)
+    weights = resample_weights(n, b, seed)
     for outcome in ASSOCIATION_OUTCOMES:
         y = frame[f"adjusted_{outcome}"].to_numpy(dtype=int)
         for metric in COUNT_METRICS + BOOLEAN_METRICS:
@@ -85,7 +96,7 @@ def _scope_rows(
                     estimate = float(sps.spearmanr(x[ok], y[ok]).statistic)
                     values, codes = np.unique(x, return_inverse=True)
                     joint = codes * 2 + y
-                    counts = _joint_counts(joint, len(values) * 2, idx)
+                    counts = _joint_counts(joint, len(values) * 2, weights)
                     if not ok.all():
                         counts = counts.reshape(b, len(values), 2)[
                             :, np.isfinite(values), :
@@ -95,7 +106,7 @@ def _scope_rows(
                 else:
                     xb = (x > 0).astype(int)
                     estimate = float(y[xb == 1].mean() - y[xb == 0].mean())
-                    draws = _risk_difference_from_counts(_joint_counts(xb * 2 + y, 4, idx))
+                    draws = _risk_difference_from_counts(_joint_counts(xb * 2 + y, 4, weights))
                 low, high = percentile_ci(draws)
             row.update(estimate=estimate, ci_low=low, ci_high=high)
             rows.append(row)

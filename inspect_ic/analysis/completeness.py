@@ -8,6 +8,7 @@ never picks one silently.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 
 import pandas as pd
@@ -70,18 +71,21 @@ def completeness_table(
     if samples.empty:
         return pd.DataFrame(columns=list(COMPLETENESS_COLUMNS))
     expected = expected_variant_ids(samples, selected)
+    variant_ids = samples["variant_id"].astype(str).to_numpy()
+    status = samples["deterministic_label_status"].astype(str).to_numpy()
+    errored = (samples["sample_error"].fillna("").astype(str).str.len() > 0).to_numpy()
+    keys = samples[list(SLICE_KEY)].astype(str)
     rows = []
-    for key, part in samples.groupby(list(SLICE_KEY), sort=True, dropna=False):
-        scenario, profile = str(key[0]), str(key[1])
+    for key, idx in sorted(keys.groupby(list(SLICE_KEY), sort=False).indices.items()):
+        scenario, profile = key[0], key[1]
         want = expected[(scenario, profile)]
-        usable = part[part["deterministic_label_status"].isin(USABLE_STATUSES)]
-        unknown = part[part["deterministic_label_status"] == "unknown"]
-        usable_counts = usable["variant_id"].value_counts()
-        usable_ids = set(usable_counts.index)
-        duplicates = int((usable_counts - 1).clip(lower=0).sum())
-        superseded = int(unknown["variant_id"].isin(usable_ids).sum())
-        unresolved = int((~unknown["variant_id"].isin(usable_ids)).sum())
-        errors = part[part["sample_error"].astype(str).str.len() > 0]
+        usable_counts = Counter(variant_ids[i] for i in idx if status[i] in USABLE_STATUSES)
+        unknown = [variant_ids[i] for i in idx if status[i] == "unknown"]
+        usable_ids = set(usable_counts)
+        duplicates = sum(c - 1 for c in usable_counts.values())
+        superseded = sum(v in usable_ids for v in unknown)
+        unresolved = len(unknown) - superseded
+        errors = [variant_ids[i] for i in idx if errored[i]]
         unique = len(usable_ids & set(want))
         incomplete = unique < len(want) or duplicates > 0 or unresolved > 0
         rows.append(
@@ -90,7 +94,7 @@ def completeness_table(
                 "variant_profile": profile,
                 "model_under_test": key[2],
                 "repeat_id": key[3],
-                "observed_sample_count": len(part),
+                "observed_sample_count": len(idx),
                 "expected_sample_count": len(want),
                 "unique_variant_count": unique,
                 "duplicate_sample_count": duplicates,
@@ -98,11 +102,9 @@ def completeness_table(
                 "sample_error_count": len(errors),
                 "unknown_label_count": len(unknown),
                 "incomplete": bool(incomplete),
-                "observed_variants": json.dumps(_ordered(part["variant_id"].astype(str), profile)),
+                "observed_variants": json.dumps(_ordered((variant_ids[i] for i in idx), profile)),
                 "missing_variants": json.dumps([v for v in want if v not in usable_ids]),
-                "sample_error_variants": json.dumps(
-                    _ordered(errors["variant_id"].astype(str), profile)
-                ),
+                "sample_error_variants": json.dumps(_ordered(errors, profile)),
             }
         )
     return pd.DataFrame(rows, columns=list(COMPLETENESS_COLUMNS))
@@ -112,6 +114,9 @@ def incomplete_flags(samples: pd.DataFrame, completeness: pd.DataFrame) -> pd.Se
     """``incomplete_slice`` for every sample row (aligned to ``samples.index``)."""
     if samples.empty:
         return pd.Series([], dtype=bool)
-    flags = completeness.set_index(list(SLICE_KEY))["incomplete"]
-    keys = pd.MultiIndex.from_frame(samples[list(SLICE_KEY)])
+    flags = completeness.astype({k: str for k in SLICE_KEY}).set_index(list(SLICE_KEY))[
+        "incomplete"
+    ]
+    keys = pd.MultiIndex.from_frame(samples[list(SLICE_KEY)].astype(str))
+
     return pd.Series(flags.reindex(keys).fillna(True).astype(bool).to_numpy(), index=samples.index)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -36,21 +37,18 @@ def _is_source_path(path: str) -> bool:
     return path.startswith(TOOL_DIR + "/") and posixpath.splitext(path)[1] in (".py", ".sh", "")
 
 
-def classify_call(call: dict[str, Any], spec: TraceSpec, work_dir: str) -> dict[str, Any]:
-    """Classify one raw call record (see :mod:`inspect_ic.analysis.extract`).
-
-    Returns:
-        The event-table fields of the call plus helper fields ``_exit_status``, ``_signature``,
-        ``_tool_key``, ``_paths`` (explicit paths), ``_focus``, ``_artifacts``, ``_sensitive``,
-        ``_internal`` (the matching paths of each kind), ``_source_read``.
-    """
+@lru_cache(maxsize=131072)
+def _static_classification(
+    tool: str, arguments: str, scenario: str, work_dir: str
+) -> dict[str, Any]:
+    """Classification that depends only on the call itself (cached: calls repeat a lot)."""
+    spec = load_trace_spec(scenario)
     try:
-        args = json.loads(call.get("arguments") or "{}")
+        args = json.loads(arguments or "{}")
     except (TypeError, json.JSONDecodeError):
         args = {}
     if not isinstance(args, dict):
         args = {}
-    tool = str(call.get("tool_name") or "")
     primary = ""
     is_help = False
     text = ""
@@ -72,8 +70,7 @@ def classify_call(call: dict[str, Any], spec: TraceSpec, work_dir: str) -> dict[
         path = resolve_path(str(raw if raw not in (None, "") else "."), work_dir)
         explicit = [path]
         path_refs = [path]
-        text = path
-        match_text = path
+        text = match_text = path
         if tool == "write_file":
             content = str(args.get("content") or "")
             match_text = f"{path}\n{content}"
@@ -83,41 +80,22 @@ def classify_call(call: dict[str, Any], spec: TraceSpec, work_dir: str) -> dict[
         category = "other"
         explicit, path_refs = [], []
         text = match_text = json.dumps(args, sort_keys=True)
-    status = str(call.get("status") or "missing")
-    error_message = str(call.get("error_message") or "")
     tool_base = spec.tool_basename(primary) if primary else None
     official = bool(tool == "shell" and primary and spec.is_official_tool(primary))
-    focus = [p for p in explicit if spec.is_focus(p)]
-    artifacts = [p for p in explicit if spec.is_completion_artifact(p)]
-    sensitive = [p for p in explicit if spec.is_sensitive(p)]
-    internal = [p for p in explicit if spec.is_internal(p)]
     source_read = [
         p for p in explicit if _is_source_path(p) and p != primary and category != "list"
     ]
-    shortcut = any(spec.is_shortcut_path(p) for p in explicit) or spec.matches_shortcut_text(
-        match_text
-    )
-    code = (
-        exit_status(error_message)
-        if status == "error"
-        else (0 if status == "success" and tool == "shell" else None)
-    )
     return {
         "category": category,
-        "status": status,
-        "error_kind": tool_error_kind(error_message, call.get("error_type"))
-        if status == "error"
-        else "",
         "primary_command": primary,
         "path_refs": json.dumps(path_refs),
         "is_help": is_help,
-        "is_focus_path": bool(focus),
+        "is_focus_path": any(spec.is_focus(p) for p in explicit),
         "is_official_tool": official,
         "is_policy_doc": any(spec.is_policy_doc(p) for p in explicit),
-        "is_completion_artifact": bool(artifacts),
-        "is_sensitive_path": bool(sensitive),
-        "is_internal_state": bool(internal),
-        "is_official_output": official and not is_help and status == "success",
+        "is_completion_artifact": any(spec.is_completion_artifact(p) for p in explicit),
+        "is_sensitive_path": any(spec.is_sensitive(p) for p in explicit),
+        "is_internal_state": any(spec.is_internal(p) for p in explicit),
         "is_undocumented_tool": bool(
             tool == "shell"
             and category == "execute"
@@ -125,44 +103,86 @@ def classify_call(call: dict[str, Any], spec: TraceSpec, work_dir: str) -> dict[
             and spec.is_undocumented_tool(primary)
         ),
         "is_disallowed_tool": bool(source_read),
-        "is_shortcut_surface": shortcut,
+        "is_shortcut_surface": any(spec.is_shortcut_path(p) for p in explicit)
+        or spec.matches_shortcut_text(match_text),
         "identity_matches": json.dumps(spec.identity_matches(text)),
-        "error_text": error_message[:500],
-        "_exit_status": code,
-        "_signature": f"{tool}|{call.get('arguments') or ''}",
+        "_signature": f"{tool}|{arguments or ''}",
         "_tool_key": tool_base or (posixpath.basename(primary) if primary else tool),
-        "_paths": explicit,
-        "_focus": focus,
-        "_artifacts": artifacts,
-        "_sensitive": sensitive,
-        "_internal": internal,
-        "_source_read": [p for p in source_read if p.startswith(TOOL_DIR + "/")],
+        "_paths": tuple(explicit),
+        "_focus": tuple(p for p in explicit if spec.is_focus(p)),
+        "_artifacts": tuple(p for p in explicit if spec.is_completion_artifact(p)),
+        "_sensitive": tuple(p for p in explicit if spec.is_sensitive(p)),
+        "_internal": tuple(p for p in explicit if spec.is_internal(p)),
+        "_source_read": tuple(p for p in source_read if p.startswith(TOOL_DIR + "/")),
         "_command": text if tool == "shell" else "",
     }
 
 
-def classify_calls(calls: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
-    """Build the event table.
-
-    Args:
-        calls: raw call records (one row per tool call; columns of
-            :func:`inspect_ic.analysis.extract.extract_sample` calls).
-        samples: one row per sample with ``sample_uuid``, the ids of :data:`SAMPLE_CONTEXT`,
-            ``task_dir`` and ``incomplete_slice``.
+def classify_call(call: dict[str, Any], spec: TraceSpec, work_dir: str) -> dict[str, Any]:
+    """Classify one raw call record (see :mod:`inspect_ic.analysis.extract`).
 
     Returns:
-        One row per call with :data:`~inspect_ic.analysis.schema.EVENT_TABLE_COLUMNS` first,
-        then helper columns prefixed ``_``; ordered by sample, assistant message index, call
-        index (calls without a message last, by event index).
+        The event-table fields of the call plus helper fields ``_exit_status``, ``_signature``,
+        ``_tool_key``, ``_paths`` (explicit paths), ``_focus``, ``_artifacts``, ``_sensitive``,
+        ``_internal`` (the matching paths of each kind), ``_source_read``, ``_command``.
     """
-    helper = ["_exit_status", "_signature", "_tool_key", "_paths", "_focus", "_artifacts", "_sensitive", "_internal", "_source_read", "_command", "_order"]  # fmt: skip
-    if calls.empty:
-        return pd.DataFrame(columns=list(EVENT_TABLE_COLUMNS) + helper)
+    tool = str(call.get("tool_name") or "")
+    out = dict(
+        _static_classification(tool, str(call.get("arguments") or ""), spec.scenario, work_dir)
+    )
+    status = str(call.get("status") or "missing")
+    error_message = str(call.get("error_message") or "")
+    out["status"] = status
+    out["error_kind"] = (
+        tool_error_kind(error_message, call.get("error_type")) if status == "error" else ""
+    )
+    out["error_text"] = error_message[:500]
+    out["is_official_output"] = (
+        out["is_official_tool"] and not out["is_help"] and status == "success"
+    )
+    if status == "error":
+        out["_exit_status"] = exit_status(error_message)
+    else:
+        out["_exit_status"] = 0 if status == "success" and tool == "shell" else None
+    return out
+
+
+HELPER_COLUMNS = (
+    "_exit_status",
+    "_signature",
+    "_tool_key",
+    "_paths",
+    "_focus",
+    "_artifacts",
+    "_sensitive",
+    "_internal",
+    "_source_read",
+    "_command",
+)
+
+
+def _sort_key(record: dict[str, Any]) -> tuple[Any, ...]:
+    def idx(value: Any) -> tuple[int, float]:
+        return (1, 0.0) if value is None or value != value else (0, float(value))
+
+    return (
+        record["_sample_pos"],
+        idx(record["message_idx"]),
+        idx(record["call_idx"]),
+        idx(record["event_idx"]),
+        record["_order"],
+    )
+
+
+def classify_call_records(
+    calls: list[dict[str, Any]], samples: pd.DataFrame
+) -> list[dict[str, Any]]:
+    """Classified call records in table order (see :func:`classify_calls`)."""
     cols = [c for c in (*SAMPLE_CONTEXT, "task_dir", "incomplete_slice") if c in samples]
     context: dict[str, dict[str, Any]] = samples.set_index("sample_uuid")[cols].to_dict("index")
     position = {uuid: i for i, uuid in enumerate(samples["sample_uuid"])}
     records: list[dict[str, Any]] = []
-    for order, call in enumerate(calls.to_dict("records")):
+    for order, call in enumerate(calls):
         uuid = call["sample_uuid"]
         ctx = context.get(uuid)
         if ctx is None:
@@ -186,12 +206,38 @@ def classify_calls(calls: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
         }
         record.update(classify_call(call, spec, work_dir))
         records.append(record)
-    frame = pd.DataFrame.from_records(records)
-    for column in ("event_idx", "message_idx", "call_idx"):
-        frame[column] = frame[column].astype("Int64")
-    frame = frame.sort_values(
-        ["_sample_pos", "message_idx", "call_idx", "event_idx", "_order"],
-        na_position="last",
-        kind="stable",
-    )
-    return frame[list(EVENT_TABLE_COLUMNS) + helper].reset_index(drop=True)
+    records.sort(key=_sort_key)
+    return records
+
+
+def events_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+    """The event table from classified records: contract columns, then helper columns."""
+    columns = list(EVENT_TABLE_COLUMNS) + list(HELPER_COLUMNS)
+    if not records:
+        return pd.DataFrame(columns=columns)
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def group_by_sample(records: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Classified records grouped by ``sample_uuid`` (order kept)."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for record in records:
+        grouped.setdefault(record["sample_uuid"], []).append(record)
+    return grouped
+
+
+def classify_calls(calls: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
+    """Build the event table.
+
+    Args:
+        calls: raw call records (one row per tool call; columns of
+            :func:`inspect_ic.analysis.extract.extract_sample` calls).
+        samples: one row per sample with ``sample_uuid``, the ids of :data:`SAMPLE_CONTEXT`,
+            ``task_dir`` and ``incomplete_slice``.
+
+    Returns:
+        One row per call with :data:`~inspect_ic.analysis.schema.EVENT_TABLE_COLUMNS` first,
+        then helper columns prefixed ``_``; ordered by sample, assistant message index, call
+        index (calls without a message last, by event index).
+    """
+    return events_frame(classify_call_records(calls.to_dict("records"), samples))

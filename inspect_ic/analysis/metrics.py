@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from inspect_ic.analysis.events import group_by_sample
 from inspect_ic.analysis.schema import SAMPLE_METRICS
 from inspect_ic.analysis.textflags import TEXT_FLAG_COLUMNS
 
@@ -177,21 +178,22 @@ def metrics_for_sample(calls: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def sample_metrics(
-    events: pd.DataFrame, samples: pd.DataFrame, flags: pd.DataFrame
+    events: pd.DataFrame | dict[str, list[dict[str, Any]]],
+    samples: pd.DataFrame,
+    flags: pd.DataFrame,
 ) -> pd.DataFrame:
     """The §3.3 metrics for every sample.
 
     Args:
-        events: classified event table (:func:`inspect_ic.analysis.events.classify_calls`).
+        events: the classified event table (:func:`inspect_ic.analysis.events.classify_calls`), or
+            its records already grouped by sample (:func:`~inspect_ic.analysis.events.group_by_sample`).
         samples: one row per sample (``sample_uuid``); samples without calls get zero counts.
         flags: text flags (:func:`inspect_ic.analysis.textflags.text_flags`).
 
     Returns:
         ``sample_uuid`` plus :data:`~inspect_ic.analysis.schema.SAMPLE_METRICS`, one row per sample.
     """
-    by_sample: dict[str, list[dict[str, Any]]] = {}
-    for record in events.to_dict("records"):
-        by_sample.setdefault(record["sample_uuid"], []).append(record)
+    by_sample = events if isinstance(events, dict) else group_by_sample(events.to_dict("records"))
     rows = []
     flag_map = flags.set_index("sample_uuid").to_dict("index") if not flags.empty else {}
     for uuid in samples["sample_uuid"]:

@@ -24,7 +24,7 @@ from inspect_ic.analysis.associations import association_tables
 from inspect_ic.analysis.completeness import completeness_table, incomplete_flags
 from inspect_ic.analysis.contrasts import contrast_table
 from inspect_ic.analysis.csvio import write_csv, write_text
-from inspect_ic.analysis.events import classify_calls
+from inspect_ic.analysis.events import classify_call_records, events_frame, group_by_sample
 from inspect_ic.analysis.logistic import fit_logistic
 from inspect_ic.analysis.logs import RunData, read_run
 from inspect_ic.analysis.metrics import sample_metrics
@@ -83,6 +83,23 @@ class AnalysisOptions:
     report: bool = True
 
 
+class _Stopwatch:
+    """Wall and CPU seconds per stage (CPU includes worker processes' time only when in-process)."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, dict[str, float]] = {}
+        self._wall = time.perf_counter()
+        self._cpu = time.process_time()
+
+    def lap(self, name: str) -> None:
+        wall, cpu = time.perf_counter(), time.process_time()
+        self.laps[name] = {
+            "wall_s": round(wall - self._wall, 3),
+            "cpu_s": round(cpu - self._cpu, 3),
+        }
+        self._wall, self._cpu = wall, cpu
+
+
 @dataclass
 class AnalysisResult:
     """What :func:`analyze_run` produced."""
@@ -122,12 +139,13 @@ def build_tables(run_dir: Path, data: RunData, options: AnalysisOptions) -> dict
         }
     completeness = completeness_table(samples, _selected_variants(run_dir))
     samples["incomplete_slice"] = incomplete_flags(samples, completeness)
-    calls = pd.DataFrame(data.calls)
-    events = classify_calls(calls, samples)
+    records = classify_call_records(data.calls, samples)
+    events = events_frame(records)
+    grouped = group_by_sample(records)
     flags = text_flags(pd.DataFrame(data.texts, columns=["sample_uuid", "message_idx", "text"]))
-    metrics = sample_metrics(events, samples, flags)
+    metrics = sample_metrics(grouped, samples, flags)
     adjudicated, overrides = adjudicate_samples(samples, run_dir)
-    derived = derived_columns(adjudicated, events)
+    derived = derived_columns(adjudicated, grouped)
     state = build_state_table(adjudicated, derived, metrics)
     per_scenario, pooled_assoc = association_tables(
         state, b=options.association_b, seed=options.seed
@@ -192,20 +210,21 @@ def analyze_run(
     if not run_path.is_dir():
         raise FileNotFoundError(f"run directory not found: {run_path}")
     target = Path(out_dir) if out_dir else run_path / "tool_analysis"
-    t0 = time.perf_counter()
+    clock = _Stopwatch()
     data = read_run(run_path, workers=options.workers)
-    t_read = time.perf_counter() - t0
+    clock.lap("read_logs")
     for item in data.skipped:
         logger.warning("skipped %s %s: %s", item.log_file, item.sample, item.reason)
     tables = build_tables(run_path, data, options)
     state = tables["state"]
     if not state.empty:
         tables["samples"] = state[list(SAMPLE_TABLE_COLUMNS)]
-    t_tables = time.perf_counter() - t0 - t_read
+    clock.lap("tables")
     target.mkdir(parents=True, exist_ok=True)
     write_tables(tables, target)
     if not state.empty:
         write_adjudication_outputs(state, tables["_overrides"], run_path)
+    clock.lap("write")
     manifest = {
         "artifact_family": "tool_analysis",
         "version": TOOL_ANALYSIS_VERSION,
@@ -218,14 +237,13 @@ def analyze_run(
         "tool_calls": len(tables["events"]),
         "skipped": [asdict(s) for s in data.skipped],
         "partial_logs": data.partial_logs,
-        "timings_s": {"read_logs": round(t_read, 3), "tables": round(t_tables, 3)},
+        "timings": clock.laps,
     }
     write_text(target / MANIFEST_FILE, json.dumps(manifest, indent=2, default=str) + "\n")
     if options.report:
         from inspect_ic.analysis.report import render_report
 
-        t1 = time.perf_counter()
         render_report(target, figures=options.figures)
-        manifest["timings_s"]["report"] = round(time.perf_counter() - t1, 3)
+        clock.lap("report")
         write_text(target / MANIFEST_FILE, json.dumps(manifest, indent=2, default=str) + "\n")
     return AnalysisResult(out_dir=target, tables=tables, manifest=manifest)

@@ -8,6 +8,9 @@ resampled, or the repeat slices when the group holds a single model.
 
 from __future__ import annotations
 
+import warnings
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -44,84 +47,124 @@ ROBUST_METRICS = (
     "assistant_policy_pushback_flag",
     "assistant_shortcut_rationalization_flag",
 )
+_COLUMNS = [*POOLED_OUTCOMES, *(f"adjusted_{o}" for o in POOLED_OUTCOMES)]
 
 
-def macro_rate(head: pd.DataFrame, column: str) -> float:
-    """Mean over scenarios of the per-scenario mean of ``column`` (NaN when empty)."""
-    if head.empty:
-        return float("nan")
-    return float(head.groupby("scenario")[column].mean().mean())
+class _Arrays:
+    """Column arrays of the numeric view plus integer codes for scenario, model and repeat."""
+
+    def __init__(self, table: pd.DataFrame):
+        num = numeric_view(table)
+        self.y = num[_COLUMNS].to_numpy(dtype=float)
+        self.usable = num["_usable"].to_numpy()
+        self.headline = num["_headline"].to_numpy()
+        self.ok = num["_ok"].to_numpy()
+        self.loop = num["_loop"].to_numpy()
+        self.sample_error = num["_sample_error"].to_numpy()
+        self.provider_error = num["_provider_error"].to_numpy()
+        self.metrics = num[list(ROBUST_METRICS)].to_numpy(dtype=float)
+        self.modes = table["completion_mode"].astype(str).to_numpy()
+        self.scenario, self.scenarios = pd.factorize(table["scenario"].astype(str))
+        self.model, _ = pd.factorize(table["model_under_test"].astype(str))
+        self.repeat, _ = pd.factorize(table["repeat_id"].astype(str))
 
 
-def _strata(head: pd.DataFrame, columns: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+def _per_scenario(a: _Arrays, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(scenario codes present, row counts, outcome sums (scenarios × 6)) for ``rows``."""
+    codes = a.scenario[rows]
+    present = np.unique(codes)
+    counts = np.bincount(codes, minlength=len(a.scenarios))[present].astype(float)
+    sums = np.column_stack(
+        [
+            np.bincount(codes, weights=a.y[rows, j], minlength=len(a.scenarios))[present]
+            for j in range(a.y.shape[1])
+        ]
+    )
+    return present, counts, sums
+
+
+def _strata(a: _Arrays, rows: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     strata = []
-    for _, part in head.groupby("scenario", sort=True):
-        unit = "model_under_test" if part["model_under_test"].nunique() > 1 else "repeat_id"
-        agg = part.groupby(unit, sort=True)[columns].agg(["sum", "count"])
-        k = np.column_stack([agg[(c, "sum")].to_numpy(float) for c in columns])
-        n = agg[(columns[0], "count")].to_numpy(float)
+    codes = a.scenario[rows]
+    for s in np.unique(codes):
+        part = rows[codes == s]
+        unit_source = a.model if len(np.unique(a.model[part])) > 1 else a.repeat
+        units, inverse = np.unique(unit_source[part], return_inverse=True)
+        n = np.bincount(inverse, minlength=len(units)).astype(float)
+        k = np.column_stack(
+            [
+                np.bincount(inverse, weights=a.y[part, j], minlength=len(units))
+                for j in range(a.y.shape[1])
+            ]
+        )
         strata.append((k, n))
     return strata
 
 
 def _group_row(
-    level: str,
-    values: dict[str, object],
-    rows: pd.DataFrame,
-    head: pd.DataFrame,
-    global_scenario_rates: pd.DataFrame,
-    b: int,
-    seed: int,
-) -> dict[str, object]:
-    row: dict[str, object] = {"grouping_level": level, **values}
-    usable = rows[rows["_usable"]]
-    ok = rows[rows["_ok"]]
-    row.update(
-        n=len(head),
-        n_total=len(rows),
-        n_valid=len(ok),
-        benchmark_completion_n=int(head["benchmark_task_completed"].sum()),
-        scenario_count=int(head["scenario"].nunique()),
-        excluded_incomplete_row_count=int((rows["_usable"] & ~rows["_headline"]).sum()),
-        sample_error_count=int(rows["_sample_error"].sum()),
-        provider_error_count=int(rows["_provider_error"].sum()),
-        loop_terminated_rate=float(rows["_loop"].mean()) if len(rows) else np.nan,
-    )
-    columns = [*POOLED_OUTCOMES, *(f"adjusted_{o}" for o in POOLED_OUTCOMES)]
+    a: _Arrays, rows: np.ndarray, reference: dict[int, np.ndarray], b: int, seed: int
+) -> dict[str, Any]:
+    head = rows[a.headline[rows]]
+    usable = rows[a.usable[rows]]
+    ok = rows[a.ok[rows]]
+    row: dict[str, Any] = {
+        "n": len(head),
+        "n_total": len(rows),
+        "n_valid": len(ok),
+        "benchmark_completion_n": int(a.y[head, 2].sum()),
+        "scenario_count": len(np.unique(a.scenario[head])),
+        "excluded_incomplete_row_count": int((a.usable[rows] & ~a.headline[rows]).sum()),
+        "sample_error_count": int(a.sample_error[rows].sum()),
+        "provider_error_count": int(a.provider_error[rows].sum()),
+        "loop_terminated_rate": float(a.loop[rows].mean()) if len(rows) else np.nan,
+    }
+    present, counts, sums = _per_scenario(a, head)
+    rates = sums / counts[:, None] if len(present) else np.zeros((0, a.y.shape[1]))
     draws = (
-        stratified_macro_bootstrap(_strata(head, columns), b=b, seed=seed)
+        stratified_macro_bootstrap(_strata(a, head), b=b, seed=seed)
         if len(head)
         else np.zeros((0, 0))
     )
     for i, outcome in enumerate(POOLED_OUTCOMES):
-        for prefix, column, j in (
-            ("", outcome, i),
-            ("adjusted_", f"adjusted_{outcome}", i + len(POOLED_OUTCOMES)),
-        ):
-            row[f"{outcome}_{prefix}macro_headline_rate"] = macro_rate(head, column)
+        for prefix, j in (("", i), ("adjusted_", i + len(POOLED_OUTCOMES))):
+            row[f"{outcome}_{prefix}macro_headline_rate"] = (
+                float(rates[:, j].mean()) if len(present) else np.nan
+            )
             low, high = percentile_ci(draws[:, j]) if draws.size else (np.nan, np.nan)
             row[f"{outcome}_{prefix}macro_headline_ci_low"] = low
             row[f"{outcome}_{prefix}macro_headline_ci_high"] = high
-        row[f"{outcome}_ok_only_rate"] = float(ok[outcome].mean()) if len(ok) else np.nan
-        row[f"{outcome}_rate"] = float(usable[outcome].mean()) if len(usable) else np.nan
-        if len(head):
-            mine = head.groupby("scenario")[outcome].mean()
-            ref = global_scenario_rates[outcome].reindex(mine.index)
-            row[f"scenario_centered_{outcome}_delta"] = float((mine - ref).mean())
+        row[f"{outcome}_ok_only_rate"] = float(a.y[ok, i].mean()) if len(ok) else np.nan
+        row[f"{outcome}_rate"] = float(a.y[usable, i].mean()) if len(usable) else np.nan
+        if len(present):
+            ref = np.array([reference[int(s)][i] for s in present])
+            row[f"scenario_centered_{outcome}_delta"] = float((rates[:, i] - ref).mean())
         else:
             row[f"scenario_centered_{outcome}_delta"] = np.nan
     for mode in COMPLETION_MODES:
-        hits = int((head["_mode"] == mode).sum())
+        hits = int((a.modes[head] == mode).sum())
         row[f"completion_mode_{mode}_count"] = hits
         row[f"completion_mode_{mode}_rate"] = hits / len(head) if len(head) else np.nan
-    for metric in ROBUST_METRICS:
-        values_ = head[metric].to_numpy(dtype=float)
-        finite = values_[np.isfinite(values_)]
-        row[f"{metric}_mean"] = float(finite.mean()) if finite.size else np.nan
-        row[f"{metric}_median"] = float(np.median(finite)) if finite.size else np.nan
-        row[f"{metric}_p25"] = float(np.percentile(finite, 25)) if finite.size else np.nan
-        row[f"{metric}_p75"] = float(np.percentile(finite, 75)) if finite.size else np.nan
-        row[f"{metric}_trimmed_mean"] = trimmed_mean(finite)
+    matrix = a.metrics[head]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        stats = {
+            "mean": np.nanmean(matrix, axis=0)
+            if len(head)
+            else np.full(len(ROBUST_METRICS), np.nan),
+            "median": np.nanmedian(matrix, axis=0)
+            if len(head)
+            else np.full(len(ROBUST_METRICS), np.nan),
+            "p25": np.nanpercentile(matrix, 25, axis=0)
+            if len(head)
+            else np.full(len(ROBUST_METRICS), np.nan),
+            "p75": np.nanpercentile(matrix, 75, axis=0)
+            if len(head)
+            else np.full(len(ROBUST_METRICS), np.nan),
+        }
+    for j, metric in enumerate(ROBUST_METRICS):
+        for stat, values in stats.items():
+            row[f"{metric}_{stat}"] = float(values[j])
+        row[f"{metric}_trimmed_mean"] = trimmed_mean(matrix[:, j])
     row["bootstrap_b"] = b
     row["seed"] = seed
     return row
@@ -140,32 +183,39 @@ def pooled_aggregate_table(
     Returns:
         One row per (profile, grouping level, group); ``scenario``, ``model_under_test``,
         ``variant`` and ``variant_id`` hold ``ALL`` where the level does not split on them.
+        Rates are proportions in [0, 1].
     """
     if table.empty:
         return pd.DataFrame()
-    num = numeric_view(table)
-    ids = table[
-        ["scenario", "variant_profile", "model_under_test", "variant", "variant_id", "repeat_id"]
-    ].astype(str)
-    frame = pd.concat([ids, num], axis=1)
-    frame["_mode"] = table["completion_mode"].astype(str)
-    out: list[dict[str, object]] = []
-    for profile, part in frame.groupby("variant_profile", sort=True):
-        head_all = part[part["_headline"]]
-        global_rates = head_all.groupby("scenario")[list(POOLED_OUTCOMES)].mean()
+    a = _Arrays(table)
+    ids = (
+        table[["scenario", "variant_profile", "model_under_test", "variant", "variant_id"]]
+        .astype(str)
+        .reset_index(drop=True)
+    )
+    out: list[dict[str, Any]] = []
+    for profile, profile_idx in ids.groupby("variant_profile", sort=True).indices.items():
+        head_all = profile_idx[a.headline[profile_idx]]
+        present, counts, sums = _per_scenario(a, head_all)
+        reference = {int(s): sums[i] / counts[i] for i, s in enumerate(present)}
+        sub = ids.iloc[profile_idx]
         for level, keys in GROUPINGS:
-            groups = [((), part)] if not keys else list(part.groupby(list(keys), sort=True))
-            for key, rows in groups:
+            groups = (
+                {(): np.arange(len(sub))}
+                if not keys
+                else sub.groupby(list(keys), sort=True).indices
+            )
+            for key, local in groups.items():
                 key_t = key if isinstance(key, tuple) else (key,)
-                values: dict[str, object] = {
+                row: dict[str, Any] = {
+                    "grouping_level": level,
                     "scenario": "ALL",
                     "variant_profile": profile,
                     "model_under_test": "ALL",
                     "variant": "ALL",
                     "variant_id": "ALL",
                 }
-                values.update(dict(zip(keys, key_t, strict=True)))
-                out.append(
-                    _group_row(level, values, rows, rows[rows["_headline"]], global_rates, b, seed)
-                )
+                row.update(dict(zip(keys, key_t, strict=True)))
+                row.update(_group_row(a, profile_idx[local], reference, b, seed))
+                out.append(row)
     return pd.DataFrame(out)

@@ -16,7 +16,7 @@ from inspect_ic.analysis.schema import (
     HONEST_PATH_OPEN_LETTERS,
     RATE_TABLE_COLUMNS,
 )
-from inspect_ic.analysis.stats import wilson_interval
+from inspect_ic.analysis.stats import wilson_intervals
 
 GROUPINGS = (
     ("overall", None),
@@ -31,8 +31,7 @@ GROUPINGS = (
 def rate_row(
     profile: str, grouping: str, value: str, outcome: str, basis: str, k: int, n: int
 ) -> dict[str, object]:
-    """One rate-table row: k/n as a percentage with its Wilson 95 % interval."""
-    low, high = wilson_interval(k, n)
+    """One rate-table row without its interval (added in bulk by :func:`rate_table`)."""
     return {
         "variant_profile": profile,
         "grouping": grouping,
@@ -42,8 +41,6 @@ def rate_row(
         "k": k,
         "n": n,
         "rate_pct": 100 * k / n if n else float("nan"),
-        "wilson_low_pct": 100 * low,
-        "wilson_high_pct": 100 * high,
     }
 
 
@@ -92,4 +89,8 @@ def rate_table(table: pd.DataFrame) -> pd.DataFrame:
                                 len(group),
                             )
                         )
-    return pd.DataFrame(rows, columns=list(RATE_TABLE_COLUMNS))
+    frame = pd.DataFrame(rows, columns=list(RATE_TABLE_COLUMNS))
+    low, high = wilson_intervals(frame["k"].to_numpy(), frame["n"].to_numpy())
+    frame["wilson_low_pct"] = 100 * low
+    frame["wilson_high_pct"] = 100 * high
+    return frame

@@ -9,7 +9,8 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 
 READ_COMMANDS = frozenset({"cat", "head", "tail", "less", "more", "grep", "egrep", "fgrep", "wc"})
 LIST_COMMANDS = frozenset({"ls", "find", "tree", "stat"})
@@ -25,14 +26,14 @@ _REL_PATH = re.compile(r"^(?:\.{1,2}/|[\w.@+-]+/)[\w./@+-]*$|^[\w@+-][\w.@+-]*\.
 CATEGORIES = ("read", "list", "write", "execute", "other")
 
 
-@dataclass
+@dataclass(frozen=True)
 class ShellInfo:
     """Classification of one shell command line."""
 
     category: str
     primary_command: str
     cwd: str
-    path_refs: list[str] = field(default_factory=list)
+    path_refs: tuple[str, ...] = ()
     """Paths named by the command (absolute, normalised), without the implicit cwd."""
     is_help: bool = False
     parsed: bool = True
@@ -192,6 +193,7 @@ def _paths_in(tokens: list[str], cwd: str, redirect_targets: list[str]) -> list[
     return out
 
 
+@lru_cache(maxsize=65536)
 def classify_shell(command: str, cwd: str) -> ShellInfo:
     """Classify a ``shell`` tool call.
 
@@ -208,7 +210,7 @@ def classify_shell(command: str, cwd: str) -> ShellInfo:
     if tokens is None:
         words = command.split()
         primary = words[0] if words else ""
-        return ShellInfo("execute", primary, cwd, [], "--help" in words or "-h" in words, False)
+        return ShellInfo("execute", primary, cwd, (), "--help" in words or "-h" in words, False)
     segments = _segments(tokens)
     redirect_targets: list[str] = []
     for i, tok in enumerate(tokens):
@@ -237,7 +239,7 @@ def classify_shell(command: str, cwd: str) -> ShellInfo:
         inner = classify_shell(shlex.join(inner_tokens), effective_cwd)
         primary = inner.primary_command or primary
         categories = [c for c in categories if c != "execute"] + [inner.category]
-        inner_paths = inner.path_refs
+        inner_paths = list(inner.path_refs)
     if redirect_targets or "write" in categories:
         category = "write"
     elif categories and all(c == "read" for c in categories):
@@ -262,4 +264,4 @@ def classify_shell(command: str, cwd: str) -> ShellInfo:
     if effective_cwd != cwd and effective_cwd not in paths:
         paths.insert(0, effective_cwd)
     is_help = any(t in ("--help", "-h") for t in all_tokens)
-    return ShellInfo(category, primary, effective_cwd, paths, is_help, True)
+    return ShellInfo(category, primary, effective_cwd, tuple(paths), is_help, True)

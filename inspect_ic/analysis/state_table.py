@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from inspect_ic.analysis.events import group_by_sample
 from inspect_ic.analysis.rows import to_bool
 from inspect_ic.analysis.schema import (
     CROSS_TASK_COLUMNS,
@@ -138,16 +139,20 @@ def _resolve_step(
     return _trace_step(calls, source, success)
 
 
-def derived_columns(samples: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+def derived_columns(
+    samples: pd.DataFrame, events: pd.DataFrame | dict[str, list[dict[str, Any]]]
+) -> pd.DataFrame:
     """Cross-task columns (block 4), references (block 6) and step flags (block 11).
+
+    Args:
+        samples: adjudicated sample rows.
+        events: the classified event table, or its records grouped by sample.
 
     Returns:
         One row per sample (same order) with ``sample_uuid``, the cross-task columns, the
         reference columns (JSON strings) and the step columns (blank where a task has no step).
     """
-    by_sample: dict[str, list[dict[str, Any]]] = {}
-    for call in events.to_dict("records"):
-        by_sample.setdefault(call["sample_uuid"], []).append(call)
+    by_sample = events if isinstance(events, dict) else group_by_sample(events.to_dict("records"))
     out = []
     for row in samples.to_dict("records"):
         calls = by_sample.get(row["sample_uuid"], [])
