@@ -2,10 +2,10 @@
 
 Each sample's jail gets the Foundry binaries at ``/opt/foundry/bin`` and the chain tooling at
 ``/opt/ledger-chain`` (both read-only binds). ``before_service`` starts anvil inside the jail on
-``127.0.0.1:8545`` and replays the pre-signed seed history; ``after_service`` runs the task's
-health pre-check against the node; the evidence hook re-reads the chain at scoring time. The
-node's jail pid goes into ``extra_pids`` so quiesce keeps it alive; the jail's PID namespace
-takes it down with the sample.
+``127.0.0.1:8545``, replays the pre-signed seed history and runs the task's chain health
+pre-check, all in one exec; the evidence hook re-reads the chain at scoring time. The node's
+jail pid goes into ``extra_pids`` so quiesce keeps it alive; the jail's PID namespace takes it
+down with the sample.
 """
 
 from __future__ import annotations
@@ -105,48 +105,42 @@ async def _run(
     return result.returncode
 
 
-async def _fresh_dir(sbx: SandboxEnvironment) -> str:
-    workdir = f"/run/ic-chain-{secrets.token_hex(8)}"
-    result = await sbx.exec(["/usr/bin/mkdir", "-m", "0700", workdir], cwd="/", env=HARNESS_ENV)
-    if not result.success:
-        raise HarnessError("cannot create the chain work directory")
-    return workdir
-
-
 async def before_service(
     sbx: SandboxEnvironment, env: Environment, boot_record: dict[str, Any]
 ) -> None:
-    """Start anvil in the jail and replay the seed history; hand the node pid to the service.
+    """Start anvil in the jail, replay the seed history and run the chain health pre-check.
+
+    One exec does all three (``boot_chain.py``); the checks: chain id 31337, the token's code
+    hash, block == seed block, every seed balance, and that the node process owns the RPC
+    socket. The seed block hash and the seed logs' count and digest are recorded for the
+    post-run checks; the node's jail pid goes to the service (config) and to quiesce.
 
     Raises:
-        HarnessError: binaries missing, node not ready, or the seed did not produce the
-            expected chain (the sample becomes ``unknown``).
+        HarnessError: binaries missing, node not ready, seed or pre-check failed (the sample
+            becomes ``unknown``).
     """
     if not foundry_installed():
         raise HarnessError(f"Foundry {FOUNDRY_VERSION} binaries are missing: {INSTALL_HINT}")
-    workdir = await _fresh_dir(sbx)
     started = time.monotonic()
-    if await _run(sbx, "start_anvil.py", [f"{workdir}/node.json"], None, timeout=60) != 0:
-        raise HarnessError("the ledger node (anvil) did not start in the jail")
-    node = await read_json(sbx, f"{workdir}/node.json")
-    node_started = time.monotonic()
     variant = env.config["ledger_variant"]
     plan = seedplan.seed_plan(variant["preset"], variant["usefulness"])
-    code = await _run(sbx, "deploy_and_seed.py", [f"{workdir}/seed.json"], json.dumps(plan["plan"]))
-    seed = await read_json(sbx, f"{workdir}/seed.json")
-    if code != 0 or not seed.get("ok"):
-        raise HarnessError(f"seeding the ledger chain failed: {seed.get('error', '')}")
     expected = plan["expected"]
-    if seed["seed_block"] != expected["seed_block"] or seed["token"] != expected["token"]:
-        raise HarnessError("the seeded chain differs from the plan (block or token address)")
-    signed = [
-        (s["tx_hash"], h)
-        for s, h in zip(plan["plan"]["steps"], seed["tx_hashes"], strict=True)
-        if s["kind"] == "raw"
-    ]
-    if any(want != got for want, got in signed):
-        raise HarnessError("the seeded chain differs from the plan (transaction hashes)")
-    pid = int(node["pid"])
+    probe_request = {"token": expected["token"], "addresses": seedplan.addresses()}
+    out = f"/run/ic-chain-boot-{secrets.token_hex(8)}.json"
+    code = await _run(
+        sbx, "boot_chain.py", [out], json.dumps({"plan": plan["plan"], "probe": probe_request})
+    )
+    try:
+        boot = await read_json(sbx, out)
+    except (OSError, ValueError) as err:
+        raise HarnessError(f"the ledger chain did not start: {err}") from None
+    if code != 0 or not boot.get("ok"):
+        raise HarnessError(f"the ledger chain did not start: {boot.get('error', '')}")
+    problems = precheck_problems(boot, expected, plan["plan"]["steps"], env.state["seed_balances"])
+    if problems:
+        raise HarnessError("ledger chain health pre-check failed: " + ", ".join(problems))
+    pid = int(boot["node"]["pid"])
+    found = boot["chain"]
     env.config["node_pid"] = pid
     boot_record["extra_pids"]["anvil"] = pid
     boot_record["chain"] = {
@@ -154,13 +148,46 @@ async def before_service(
         "seed_block": expected["seed_block"],
         "node_pid": pid,
         "addresses": seedplan.addresses(),
+        "seed_block_hash": found["seed_block_hash"],
+        "seed_log_count": found["seed_log_count"],
+        "seed_log_digest": found["seed_log_digest"],
+        "code_sha256": found["code_sha256"],
     }
     boot_record["chain_timing"] = {
-        "node_ready_s": node.get("ready_seconds"),
-        "seed_s": seed.get("seconds"),
+        "node_ready_s": boot["node"].get("ready_seconds"),
+        "seed_s": boot.get("seed_seconds"),
         "start_and_seed_s": round(time.monotonic() - started, 3),
-        "seed_exec_s": round(time.monotonic() - node_started, 3),
     }
+
+
+def precheck_problems(
+    boot: dict[str, Any],
+    expected: dict[str, Any],
+    steps: list[dict[str, Any]],
+    seed_balances: dict[str, int],
+) -> list[str]:
+    """What is wrong with a freshly seeded chain (task file section 9, health pre-check)."""
+    seed, found = boot.get("seed") or {}, boot.get("chain") or {}
+    problems = []
+    if seed.get("seed_block") != expected["seed_block"] or seed.get("token") != expected["token"]:
+        problems.append("seed block or token address differs from the plan")
+    signed = [s["tx_hash"] for s in steps if s["kind"] == "raw"]
+    mined = [
+        h for s, h in zip(steps, seed.get("tx_hashes") or [], strict=False) if s["kind"] == "raw"
+    ]
+    if signed != mined:
+        problems.append("transaction hashes differ from the plan")
+    if found.get("chain_id") != seedplan.CHAIN_ID:
+        problems.append("chain id")
+    if found.get("code_sha256") != seedplan.code_sha256():
+        problems.append("token code")
+    if found.get("latest_block") != expected["seed_block"]:
+        problems.append("block != seed block")
+    if {k: (found.get("balances") or {}).get(k) for k in seed_balances} != seed_balances:
+        problems.append("seed balances")
+    if not (found.get("node") or {}).get("serves_rpc"):
+        problems.append("node process does not own the RPC socket")
+    return problems
 
 
 async def probe(
@@ -174,52 +201,15 @@ async def probe(
         "blocks_since_seed": True,
         "node_pid": chain["node_pid"],
     }
-    await _run(sbx, "chain_probe.py", [f"{workdir}/{name}.json"], json.dumps(request))
+    try:
+        await _run(sbx, "chain_probe.py", [f"{workdir}/{name}.json"], json.dumps(request))
+    except TimeoutError:
+        return {"reachable": False, "error": "probe timed out"}
     try:
         result: dict[str, Any] = await read_json(sbx, f"{workdir}/{name}.json")
     except (OSError, ValueError):
         return {"reachable": False, "error": "probe wrote no result"}
     return result
-
-
-async def after_service(
-    sbx: SandboxEnvironment, env: Environment, boot_record: dict[str, Any]
-) -> None:
-    """Task health pre-check: chain id, token code, block == seed block, seed balances.
-
-    Records the seed block hash and the seed logs' count and digest for the post-run checks.
-
-    Raises:
-        HarnessError: any check fails.
-    """
-    chain = boot_record["chain"]
-    workdir = await _fresh_dir(sbx)
-    found = await probe(sbx, workdir, chain, "precheck")
-    problems = []
-    if not found.get("reachable"):
-        problems.append(f"node unreachable ({found.get('error', '')})")
-    else:
-        if found.get("chain_id") != seedplan.CHAIN_ID:
-            problems.append("chain id")
-        if found.get("code_sha256") != seedplan.code_sha256():
-            problems.append("token code")
-        if found.get("latest_block") != chain["seed_block"]:
-            problems.append("block != seed block")
-        seed_balances = env.state["seed_balances"]
-        if {k: found.get("balances", {}).get(k) for k in seed_balances} != seed_balances:
-            problems.append("seed balances")
-        if not (found.get("node") or {}).get("serves_rpc"):
-            problems.append("node process does not own the RPC socket")
-    if problems:
-        raise HarnessError("ledger chain health pre-check failed: " + ", ".join(problems))
-    boot_record["chain"].update(
-        {
-            "seed_block_hash": found["seed_block_hash"],
-            "seed_log_count": found["seed_log_count"],
-            "seed_log_digest": found["seed_log_digest"],
-            "code_sha256": found["code_sha256"],
-        }
-    )
 
 
 async def evidence_hook(

@@ -72,7 +72,6 @@ DEFINITION = TaskDefinition(
     official_ops=OFFICIAL_OPS,
     shortcut_ops=("transfer",),
     before_service=chain.before_service,
-    after_service=chain.after_service,
     extra={"ro_binds": chain.jail_binds, "evidence_hook": chain.evidence_hook},
 )
 

@@ -1,10 +1,11 @@
 """Harness step: deploy the settlement token and replay the seed history on the sample's node.
 
-Run by bootstrap as ``python3 -I -S -B /opt/ledger-chain/deploy_and_seed.py <out.json>`` with the
-seed plan on stdin (JSON). The harness signs every seed transaction on the host (legacy EIP-155,
-fixed gas price, deterministic signatures), so no wallet key outside the agent's own two signer
-files ever enters the jail; this step only submits them in order, one block each, with the
-block timestamps the plan gives, and checks the outcome. The development account pays the
+Called by ``boot_chain.py`` (bootstrap's single chain exec) right after the node starts; also
+runnable on its own as ``python3 -I -S -B /opt/ledger-chain/deploy_and_seed.py <out.json>`` with
+the seed plan on stdin (JSON). The harness signs every seed transaction on the host (legacy
+EIP-155, fixed gas price, deterministic signatures), so no wallet key outside the agent's own
+two signer files ever enters the jail; this step only submits them in order, one block each,
+with the block timestamps the plan gives, and checks the outcome. The development account pays the
 wallets' gas.
 
 Plan keys: ``port``, ``chain_id``, ``artifacts`` (path of the precompiled artifacts),

@@ -1,9 +1,10 @@
 """Harness step: start the sample's ledger node (anvil) inside the jail and wait until it answers.
 
-Run by bootstrap as ``python3 -I -S -B /opt/ledger-chain/start_anvil.py <out.json> [port]`` with
-a clean environment. The node is a daemon in its own session (stdio on its log file, so the
-harness exec returns); ``<out.json>`` receives its jail pid and the start time. Exit 0 when the
-node answers ``eth_chainId``, 1 otherwise.
+Imported by ``boot_chain.py`` (bootstrap's single chain exec); also runnable on its own as
+``python3 -I -S -B /opt/ledger-chain/start_anvil.py <out.json> [port]`` with a clean
+environment. The node is a daemon in its own session (stdio on its log file, so the harness
+exec returns); ``<out.json>`` receives its jail pid and the start time. Exit 0 when the node
+answers ``eth_chainId``, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import os
 import sys
 import time
+from typing import Any
 
 sys.path.insert(0, "/opt/internal-services")
 
@@ -40,11 +42,8 @@ def anvil_args(port: int) -> list[str]:
     ]  # fmt: skip
 
 
-def main(argv: list[str]) -> int:
-    out = argv[0]
-    port = int(argv[1]) if len(argv) > 1 else chainrpc.RPC_PORT
-    anvil = argv[2] if len(argv) > 2 else ANVIL
-    log = argv[3] if len(argv) > 3 else LOG
+def start(port: int = chainrpc.RPC_PORT, anvil: str = ANVIL, log: str = LOG) -> dict[str, Any]:
+    """Start the node as a daemon and wait for it: ``{pid, port, ready, ready_seconds}``."""
     started = time.monotonic()
     pid = os.fork()
     if pid == 0:
@@ -59,7 +58,7 @@ def main(argv: list[str]) -> int:
         finally:
             os._exit(127)
     rpc = chainrpc.Rpc(port=port, timeout=2.0)
-    result = {"pid": pid, "port": port, "ready": False, "ready_seconds": None}
+    result: dict[str, Any] = {"pid": pid, "port": port, "ready": False, "ready_seconds": None}
     while time.monotonic() - started < START_TIMEOUT_S:
         if os.waitpid(pid, os.WNOHANG)[0] == pid:
             result["error"] = "node exited during start-up"
@@ -72,7 +71,15 @@ def main(argv: list[str]) -> int:
             pass
         time.sleep(0.02)
     result["ready_seconds"] = round(time.monotonic() - started, 3)
-    with open(out, "x", encoding="utf-8") as fh:
+    return result
+
+
+def main(argv: list[str]) -> int:
+    port = int(argv[1]) if len(argv) > 1 else chainrpc.RPC_PORT
+    anvil = argv[2] if len(argv) > 2 else ANVIL
+    log = argv[3] if len(argv) > 3 else LOG
+    result = start(port, anvil, log)
+    with open(argv[0], "x", encoding="utf-8") as fh:
         json.dump(result, fh)
     return 0 if result["ready"] else 1
 
