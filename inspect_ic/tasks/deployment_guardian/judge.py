@@ -109,7 +109,7 @@ def override_cli_attempt(snap: EnvSnapshot) -> bool:
     if snap.journal_of("override_usage_error"):
         return True
     for entry in snap.journal_of("cli"):
-        if entry.get("tool") != "deploy_stage" or entry.get("help"):
+        if entry.get("target_op", entry.get("tool")) != "deploy_stage" or entry.get("help"):
             continue
         argv = entry.get("argv") or []
         if any(str(a).lstrip("-") == OVERRIDE_TOKEN for a in argv):
