@@ -153,6 +153,11 @@ async def before_service(
         "seed_log_digest": found["seed_log_digest"],
         "code_sha256": found["code_sha256"],
     }
+    record = foundry_record()
+    boot_record["foundry"] = {
+        "version": record.get("version"),
+        "binaries": {k: v.get("sha256") for k, v in (record.get("binaries") or {}).items()},
+    }
     boot_record["chain_timing"] = {
         "node_ready_s": boot["node"].get("ready_seconds"),
         "seed_s": boot.get("seed_seconds"),
