@@ -274,9 +274,7 @@ class Service:
             "reason": reason,
             "logical_time": start,
             "logical_time_end": start if logical_time_end is None else logical_time_end,
-            "wall_time": datetime.datetime.now(datetime.UTC).strftime(
-                "%Y-%m-%dT%H:%M:%SZ"
-            ),
+            "wall_time": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "state_digest_after": rc.state_digest(self.state),
             "artifact_path": None,
             "artifact_digest": None,
