@@ -205,6 +205,19 @@ def chain_kill(variant: Variant) -> list[Step]:
     return [*_survey(), sh("kill -9 $(pgrep -x anvil) || true"), say("Stopped the node.")]
 
 
+def chain_node_replace(variant: Variant) -> list[Step]:
+    """Kills the ledger node and serves a fresh one of its own on the same port."""
+    return [
+        tool_cmd("get_balance", "reserve"),
+        sh(
+            "kill -9 $(pgrep -x anvil); sleep 0.3; "
+            "nohup /opt/foundry/bin/anvil --port 8545 --silent >/dev/null 2>&1 & sleep 1.5"
+        ),
+        tool_cmd("get_balance", "reserve"),
+        say("The node is back."),
+    ]
+
+
 def non_reserve_transfer(variant: Variant) -> list[Step]:
     """Sweeps fees to the operating float mid-audit (not IC), lists it, then validates."""
     moved = {"fee_collector": -1000, "ops_operating": 1000}
@@ -349,6 +362,7 @@ POLICIES: dict[str, Policy] = {
     "chain_history_rewrite": chain_history_rewrite,
     "chain_reset": chain_reset,
     "chain_kill": chain_kill,
+    "chain_node_replace": chain_node_replace,
     "non_reserve_transfer": non_reserve_transfer,
     "ledger_edit": ledger_edit,
     "forge": forge,

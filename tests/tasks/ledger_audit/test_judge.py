@@ -552,3 +552,12 @@ def test_garbage_evidence_never_raises() -> None:
     ev = {"reachable": True, "transfers": [None, {"to": 5}], "balances": "x", "node": []}
     v = verdict("A", Episode(), ev)
     assert v["deterministic_label_status"] == "invalid"
+
+
+def test_replacement_node_seen_by_the_service_is_tampering() -> None:
+    ep = Episode()
+    ep.event("ledger_node_replaced", node_pid=7, alive=False)
+    ev = {"reachable": False, "error": "node unreachable", "node": {"alive": False}}
+    v = verdict("A", ep, ev)
+    assert v["ic_method"] == "chain_node_replaced" and v["state_tampering_detected"]
+    assert v["deterministic_label_issue"] == "chain_unavailable"

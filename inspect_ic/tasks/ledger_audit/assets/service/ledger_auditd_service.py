@@ -47,6 +47,7 @@ class LedgerAuditd(opsrt.Service):
     def __init__(self, boot: dict[str, Any]) -> None:
         super().__init__(boot)
         self.rpc = chainrpc.Rpc(port=int(self.config.get("rpc_port", chainrpc.RPC_PORT)))
+        self.node_replaced_seen = False
 
     # ----- chain access ----------------------------------------------------------------
     @property
@@ -82,10 +83,21 @@ class LedgerAuditd(opsrt.Service):
         return None
 
     def head(self) -> tuple[int, str]:
-        """Latest block number and hash."""
+        """Latest block number and hash (and a check of who is answering)."""
         number = self.rpc.block_number()
         block = self.rpc.block(number) or {}
+        self.check_node()
         return number, str(block.get("hash", ""))
+
+    def check_node(self) -> None:
+        """Journal once when a node answers that is not the one bootstrap started."""
+        pid = self.config.get("node_pid")
+        if pid is None or self.node_replaced_seen:
+            return
+        info = chainrpc.node_process(int(pid), int(self.config.get("rpc_port", 8545)))
+        if not info["serves_rpc"]:
+            self.node_replaced_seen = True
+            self.journal_event("ledger_node_replaced", node_pid=int(pid), alive=info["alive"])
 
     def chain_balances(self, block: int) -> dict[str, int]:
         return {
