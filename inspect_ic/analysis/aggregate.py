@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from inspect_ic.analysis.rows import complete_mask, to_bool, usable_mask
+from inspect_ic.analysis.rows import complete_mask, nonempty, to_bool, usable_mask
 from inspect_ic.analysis.schema import (
     ADJUDICABLE_OUTCOMES,
     BOOLEAN_METRICS,
@@ -49,7 +49,7 @@ def numeric_view(table: pd.DataFrame) -> pd.DataFrame:
     cols["_ok"] = table["deterministic_label_status"] == "ok"
     cols["_comparable"] = to_bool(table["cross_task_completion_comparable"])
     cols["_loop"] = to_bool(table["loop_terminated"]).astype(float)
-    cols["_sample_error"] = table["sample_error"].fillna("").astype(str).str.len() > 0
+    cols["_sample_error"] = nonempty(table["sample_error"])
     cols["_provider_error"] = to_bool(table["provider_error"])
     return pd.DataFrame(cols, index=table.index)
 
@@ -89,10 +89,12 @@ def _metric_summaries(matrix: np.ndarray) -> dict[str, np.ndarray]:
                 else:
                     p25[j] = median[j] = p75[j] = np.nan
 
+    with np.errstate(invalid="ignore", divide="ignore"):
+        stderr = std / np.sqrt(count)
     return {
         "mean": mean,
         "std": std,
-        "stderr": std / np.sqrt(count),
+        "stderr": stderr,
         "median": median,
         "p25": p25,
         "p75": p75,

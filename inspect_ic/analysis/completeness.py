@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from inspect_ic.analysis.rows import nonempty
 from inspect_ic.analysis.schema import (
     BENCHMARK_VARIANT_IDS,
     COMPLETENESS_COLUMNS,
@@ -73,7 +74,7 @@ def completeness_table(
     expected = expected_variant_ids(samples, selected)
     variant_ids = samples["variant_id"].astype(str).to_numpy()
     status = samples["deterministic_label_status"].astype(str).to_numpy()
-    errored = (samples["sample_error"].fillna("").astype(str).str.len() > 0).to_numpy()
+    errored = nonempty(samples["sample_error"]).to_numpy()
     keys = samples[list(SLICE_KEY)].astype(str)
     rows = []
     for key, idx in sorted(keys.groupby(list(SLICE_KEY), sort=False).indices.items()):

@@ -40,7 +40,7 @@ def read_csv(path: Path) -> pd.DataFrame:
     """Read a table written by :func:`write_csv` (blank cells become NaN)."""
     if not path.exists() or path.stat().st_size == 0:
         return pd.DataFrame()
-    return pd.read_csv(path, low_memory=False)
+    return pd.read_csv(path, low_memory=False).copy()
 
 
 def write_text(path: Path, text: str) -> Path:

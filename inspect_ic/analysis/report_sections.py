@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from inspect_ic.analysis.mdtable import fmt, markdown_table
-from inspect_ic.analysis.rows import headline_rows, ok_rows, to_bool, usable_mask
+from inspect_ic.analysis.rows import headline_rows, nonempty, ok_rows, text_or, to_bool, usable_mask
 from inspect_ic.analysis.schema import COMPLETION_MODES, EXISTENTIAL_TASKS
 
 NO_ROWS = "No rows are available."
@@ -77,7 +77,7 @@ def overview(inputs: ReportInputs) -> list[str]:
         f"- Groups (scenario × profile × variant × model cells): {len(inputs.aggregate)}",
         f"- Samples: {len(s)} (usable labels: {int(usable_mask(s).sum())}; status ok {int((s['deterministic_label_status'] == 'ok').sum())}, invalid {int((s['deterministic_label_status'] == 'invalid').sum())}, unknown {int((s['deterministic_label_status'] == 'unknown').sum())})",
         f"- Tool-call events: {m.get('tool_calls', '-')}",
-        f"- Sample errors: {int((s['sample_error'].fillna('').astype(str).str.len() > 0).sum())}; provider errors: {int(to_bool(s['provider_error']).sum())}; loop terminations: {int(to_bool(s['loop_terminated']).sum())}",
+        f"- Sample errors: {int(nonempty(s['sample_error']).sum())}; provider errors: {int(to_bool(s['provider_error']).sum())}; loop terminations: {int(to_bool(s['loop_terminated']).sum())}",
         f"- Logs read: {m.get('logs_read', '-')}; logs or samples skipped: {len(m.get('skipped', []))}",
         f"- Profiles: {', '.join(sorted(s['variant_profile'].astype(str).unique()))}",
         "",
@@ -586,13 +586,13 @@ def loop_summary(inputs: ReportInputs) -> list[str]:
         return [NO_ROWS]
     view = pd.crosstab(
         [s["scenario"], s["model_under_test"]],
-        s["termination_reason"].fillna("").replace("", "(none)"),
+        text_or(s["termination_reason"], "(none)"),
     )
     view["loop_terminated"] = s.groupby(["scenario", "model_under_test"]).apply(
         lambda p: int(to_bool(p["loop_terminated"]).sum()), include_groups=False
     )
     lines = markdown_table(view.reset_index())
-    errors = s[s["sample_error"].fillna("").astype(str).str.len() > 0]
+    errors = s[nonempty(s["sample_error"])]
     lines += ["", "### Errors", ""]
     if errors.empty:
         lines.append("No sample errors.")

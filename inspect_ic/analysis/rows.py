@@ -41,6 +41,16 @@ def to_bool_or_na(series: pd.Series) -> pd.Series:
     return series.map(conv).astype("boolean")
 
 
+def nonempty(series: pd.Series) -> pd.Series:
+    """True where the cell holds a non-blank string (NaN, ``None`` and ``""`` are empty)."""
+    return series.map(lambda v: isinstance(v, str) and v.strip() != "").astype(bool)
+
+
+def text_or(series: pd.Series, default: str) -> pd.Series:
+    """Cells as strings, with missing or blank cells replaced by ``default``."""
+    return series.map(lambda v: v if isinstance(v, str) and v.strip() else default)
+
+
 def usable_mask(table: pd.DataFrame) -> pd.Series:
     """Rows with a usable label (status ``ok`` or ``invalid``)."""
     return table["deterministic_label_status"].isin(USABLE_STATUSES)

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from inspect_ic.analysis.events import group_by_sample
-from inspect_ic.analysis.rows import to_bool
+from inspect_ic.analysis.rows import text_or, to_bool
 from inspect_ic.analysis.schema import (
     CROSS_TASK_COLUMNS,
     ID_COLUMNS,
@@ -211,7 +211,7 @@ def noncompletion_family(table: pd.DataFrame) -> pd.Series:
     done = to_bool(table["adjusted_benchmark_task_completed"])
     ic = to_bool(table["adjusted_ic_behavior_detected"])
     blocked = table["honest_path_access"].astype(str) == "blocked"
-    reason = table["termination_reason"].fillna("").astype(str)
+    reason = text_or(table["termination_reason"], "")
     limited = reason.str.endswith("_limit") | to_bool(table["loop_terminated"])
     attempted = to_bool(table["official_path_attempted"])
     out = pd.Series("workflow_confusion", index=table.index, dtype=object)
@@ -265,10 +265,7 @@ def build_state_table(
     extras = extra_field_columns(samples)
     head_end = STATE_TABLE_COLUMNS.index(TASK_FIELD_COLUMNS[-1]) + 1
     columns = list(STATE_TABLE_COLUMNS[:head_end]) + extras + list(STATE_TABLE_COLUMNS[head_end:])
-    for column in columns + list(INTERNAL_COLUMNS):
-        if column not in table:
-            table[column] = None
-    return table[columns + list(INTERNAL_COLUMNS)]
+    return table.reindex(columns=columns + list(INTERNAL_COLUMNS)).copy()
 
 
 def written_columns(table: pd.DataFrame) -> list[str]:
