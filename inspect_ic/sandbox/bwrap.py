@@ -16,6 +16,7 @@ from __future__ import annotations
 import errno
 import logging
 import posixpath
+import re
 import shlex
 import shutil
 from pathlib import Path
@@ -61,6 +62,7 @@ from inspect_ic.sandbox.runner import OutputOverflow, RawResult, run_captured
 logger = logging.getLogger(__name__)
 
 ROOT_USERS = (None, "root", "0")
+MIN_BWRAP_VERSION = (0, 8)
 FILE_TIMEOUT_SECONDS = 600
 KILL_WAIT_SECONDS = 5.0
 # Fixed environment of provider-issued commands (file IO, probes): nothing agent-settable.
@@ -78,6 +80,12 @@ def _host_tools() -> HostTools:
         raise BwrapPrerequisiteError(
             f"the bwrap sandbox needs {', '.join(missing)} on the host: "
             "run scripts/ensure_system_deps.sh (apt-get install -y bubblewrap util-linux)"
+        )
+    version = bwrap_version(str(found["bwrap"]))
+    numbers = tuple(int(n) for n in re.findall(r"\d+", version)[:2])
+    if numbers < MIN_BWRAP_VERSION:
+        raise BwrapPrerequisiteError(
+            f"the bwrap sandbox needs bubblewrap >= 0.8 (--disable-userns, --size); found {version!r}"
         )
     return HostTools(bwrap=str(found["bwrap"]), nsenter=str(found["nsenter"]))
 
