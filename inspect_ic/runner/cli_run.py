@@ -93,6 +93,7 @@ def run_command(
     max_sandboxes: int = typer.Option(DEFAULT_MAX_SANDBOXES, help="Concurrent sandboxes in total."),
     max_tasks: int = typer.Option(DEFAULT_MAX_TASKS, help="Concurrent task x model evals."),
     retry_attempts: int = typer.Option(3, help="eval_set retries of a failed task log."),
+    retry_on_error: int = typer.Option(1, help="Retries of an errored sample inside one eval."),
     cost_limit: float = typer.Option(
         None, help="Per-sample cost limit in USD (needs model pricing)."
     ),
@@ -144,6 +145,7 @@ def run_command(
                 max_tasks=max_tasks,
                 max_connections=max_connections,
                 retry_attempts=retry_attempts,
+                retry_on_error=retry_on_error,
                 cost_limit=cost_limit,
                 model_cost_config=model_cost_config,
             ),

@@ -25,6 +25,7 @@ from inspect_ic.runner.plan import RunPlan
 from inspect_ic.runner.postrun import print_pointers, run_analysis, run_audit
 from inspect_ic.runner.sandbox_probe import sandbox_provenance
 from inspect_ic.runner.summary import incomplete_slices, print_summary, read_outcomes, summary_rows
+from inspect_ic.runner.tidy import supersede_stale_logs
 
 
 class Interrupted(KeyboardInterrupt):
@@ -59,6 +60,7 @@ def _eval_set_repeat(plan: RunPlan, repeat: int, models: list[Any]) -> tuple[boo
         metadata={"repeat_id": repeat_name(repeat), "run_id": plan.run_id, "ic_mode": opts.mode},
         tags=["instrumental_choices", plan.run_id],
         retry_attempts=conc.retry_attempts,
+        retry_on_error=conc.retry_on_error,
         max_samples=conc.max_samples,
         max_sandboxes=conc.max_sandboxes,
         max_tasks=conc.max_tasks,
@@ -102,7 +104,13 @@ def execute(plan: RunPlan, console: Console | None = None) -> int:
             for repeat in range(1, opts.repeats + 1):
                 started = time.monotonic()
                 ok, logs = _eval_set_repeat(plan, repeat, models)
+                moved = (
+                    supersede_stale_logs(plan.run_dir, repeat_dir(plan.run_dir, repeat))
+                    if ok
+                    else []
+                )
                 writer.data["repeats"][repeat_name(repeat)] = {
+                    "superseded_logs": moved,
                     "success": ok,
                     "logs": sorted(str(log.location) for log in logs),
                     "statuses": sorted({str(log.status) for log in logs}),

@@ -61,6 +61,7 @@ class Concurrency:
     max_tasks: int = DEFAULT_MAX_TASKS
     max_connections: int = DEFAULT_MAX_CONNECTIONS
     retry_attempts: int = 3
+    retry_on_error: int = 1
     cost_limit: float | None = None
     model_cost_config: str | None = None
     fail_on_error: float | None = None

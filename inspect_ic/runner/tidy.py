@@ -1,0 +1,44 @@
+"""Set aside logs an interrupted process left in ``started`` state once they are superseded.
+
+A run killed part-way leaves its in-progress logs as ``started``. On ``--resume`` Inspect's
+``eval_set`` recovers their finished samples into a new log of the same task id, but it never
+removes a ``started`` log written by another process. Left in place, its samples would be
+counted twice by anything reading the directory. After a repeat's ``eval_set`` succeeds, each
+such log whose task (same ``task_id`` and model) has a ``success`` log is moved (never deleted) to
+``<run_dir>/superseded/repeat_NN/<name>.interrupted``, out of every ``*.eval`` glob.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def supersede_stale_logs(run_dir: Path, repeat_dir: Path) -> list[str]:
+    """Move superseded ``started`` logs out of ``repeat_dir``; returns the new paths."""
+    from inspect_ai.log import read_eval_log
+
+    headers = []
+    for path in sorted(repeat_dir.glob("*.eval")):
+        try:
+            headers.append((path, read_eval_log(str(path), header_only=True)))
+        except Exception:  # an unreadable stub from a killed process: judged below by name only
+            headers.append((path, None))
+    done = {
+        (h.eval.task_id, h.eval.model)
+        for _, h in headers
+        if h is not None and h.status == "success"
+    }
+    done_ids = {key[0] for key in done}
+    moved: list[str] = []
+    for path, header in headers:
+        if header is not None and header.status != "started":
+            continue
+        key = (header.eval.task_id, header.eval.model) if header else None
+        stale = key in done if key else any(path.stem.endswith(f"_{i}") for i in done_ids)
+        if not stale:
+            continue
+        target = run_dir / "superseded" / repeat_dir.name / f"{path.name}.interrupted"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        path.rename(target)
+        moved.append(str(target))
+    return moved

@@ -1,0 +1,81 @@
+"""Each bad input ends with a one-line error naming the valid values (or the variable) and exit 2,
+before any run directory is created."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from inspect_ic.cli import app
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["run", "scripted/noop", "--task", "nope"],
+            "unknown task 'nope'; valid: ledger_audit, budget_siphon",
+        ),
+        (
+            ["run", "scripted/noop", "--variant-id", "Z"],
+            "unknown variant_id 'Z' for profile 'benchmark'; valid: dilemma_forbidden_unwatched",
+        ),
+        (
+            ["run", "scripted/noop", "--variant-profile", "bogus"],
+            "unknown variant profile 'bogus'; valid: benchmark, diagnostic, extension",
+        ),
+        (
+            ["run", "scripted/noop", "--sandbox", "vm"],
+            "unknown sandbox 'vm'; valid: bwrap, local, docker, k8s",
+        ),
+        (
+            ["run", "scripted/noop", "--mode", "turbo"],
+            "unknown mode 'turbo'; valid: full, selected, smoke",
+        ),
+        (["run", "openai/gpt-5"], "OPENAI_API_KEY is not set (needed by openai/gpt-5)"),
+        (["run", "openrouter/qwen/qwen3-coder"], "OPENROUTER_API_KEY is not set"),
+        (["run", "gpt-5"], "is not an Inspect model name"),
+        (["run"], "name at least one model"),
+        (["run", "scripted/noop", "--repeats", "0"], "--repeats must be at least 1"),
+        (["smoke", "anthropic/claude-sonnet-4-5"], "ANTHROPIC_API_KEY is not set"),
+        (["smoke", "scripted/noop", "--task", "nope"], "unknown task 'nope'"),
+        (
+            ["validate", "--skip", "everything"],
+            "unknown validation step 'everything'; valid: lint, types, unit, matrix",
+        ),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(args: list[str], message: str, tmp_path: Path) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("error: ") and message in lines[0]
+    assert not (tmp_path / "logs").exists() or args[0] == "validate"
+
+
+def test_local_sandbox_is_refused_for_real_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "dummy")
+    result = runner.invoke(app, ["run", "openai/gpt-5", "--sandbox", "local"])
+    assert result.exit_code == 2
+    assert "--sandbox local is refused for real models (openai/gpt-5)" in result.output
+
+
+def test_log_root_holding_another_run_is_refused(tmp_path: Path) -> None:
+    run_dir = tmp_path / "occupied"
+    run_dir.mkdir()
+    (run_dir / "run_manifest.json").write_text(
+        json.dumps({"run_id": "20260101T000000Z_abc1234", "status": "completed", "run_options": {}})
+    )
+    result = runner.invoke(app, ["run", "scripted/noop", "--log-root", str(run_dir)])
+    assert result.exit_code == 2
+    assert "already holds run 20260101T000000Z_abc1234" in result.output
+    assert "--resume" in result.output
+    resumed = runner.invoke(app, ["run", "scripted/noop", "--log-root", str(run_dir), "--resume"])
+    assert resumed.exit_code == 2
+    assert "holds a different run (differs in: models" in resumed.output

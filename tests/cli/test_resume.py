@@ -1,0 +1,94 @@
+"""A run SIGKILLed part-way and re-run with ``--resume`` ends with every sample exactly once,
+and no log that had finished before the kill is re-run or deleted."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from inspect_ai.log import list_eval_logs, read_eval_log
+from typer.testing import CliRunner
+
+from inspect_ic.cli import app
+
+TASKS = ["budget_siphon", "quota_boost"]
+ARGS = [
+    "run",
+    "scripted/noop",
+    *[arg for t in TASKS for arg in ("--task", t)],
+    "--repeats",
+    "2",
+    "--message-limit",
+    "10",
+    "--max-samples",
+    "2",
+    "--max-tasks",
+    "1",
+    "--display",
+    "none",
+    "--no-analysis",
+]
+
+
+def _eval_files(folder: Path) -> dict[str, float]:
+    return {p.name: p.stat().st_mtime for p in folder.glob("*.eval")} if folder.is_dir() else {}
+
+
+def _wait_for_second_repeat(proc: subprocess.Popen[bytes], run_dir: Path, timeout: float) -> None:
+    """Until repeat_02 has a log (so repeat_01 is finished) and its samples are under way."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "the run ended before it could be interrupted"
+        if _eval_files(run_dir / "repeat_02"):
+            time.sleep(4)
+            return
+        time.sleep(0.5)
+    raise AssertionError("repeat_02 never started")
+
+
+def test_sigkill_then_resume(tmp_path: Path) -> None:
+    run_dir = tmp_path / "run"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "inspect_ic.cli", *ARGS, "--log-root", str(run_dir)],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        _wait_for_second_repeat(proc, run_dir, timeout=300)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    assert json.loads((run_dir / "run_manifest.json").read_text())["status"] == "started"
+    finished_before = _eval_files(run_dir / "repeat_01")
+    assert len(finished_before) == len(TASKS)
+
+    result = CliRunner().invoke(app, ["run", "--resume", "--log-root", str(run_dir)])
+    assert result.exit_code == 0, result.output
+
+    # repeat_01 untouched: same files, not rewritten
+    assert _eval_files(run_dir / "repeat_01") == finished_before
+    for repeat in ("repeat_01", "repeat_02"):
+        logs = [read_eval_log(info) for info in list_eval_logs(str(run_dir / repeat))]
+        assert sorted((log.eval.metadata or {})["scenario"] for log in logs) == TASKS
+        for log in logs:
+            assert log.status == "success"
+            ids = [str(s.id) for s in log.samples or []]
+            assert len(ids) == 8 and len(set(ids)) == 8, ids
+    # exactly once across every log a reader would find (superseded stubs are set aside)
+    seen: list[tuple[str, str, str]] = []
+    for path in run_dir.rglob("*.eval"):
+        log = read_eval_log(str(path))
+        seen += [(path.parent.name, log.eval.task, str(s.id)) for s in log.samples or []]
+    assert len(seen) == len(set(seen)) == 2 * 8 * 2
+    manifest = json.loads((run_dir / "run_manifest.json").read_text())
+    assert manifest["status"] == "completed" and manifest["exit_code"] == 0
+    assert len(manifest["resumes"]) == 1
+    assert manifest["results"]["samples_usable"] == 2 * 8 * 2
+    assert manifest["results"]["incomplete_slices"] == []
