@@ -28,7 +28,16 @@ _EXPORTS = {
     "adjudicate_run": "inspect_ic.analysis.adjudication",
     "append_override": "inspect_ic.analysis.adjudication",
 }
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "AdjudicationError",
+    "AnalysisOptions",
+    "AnalysisResult",
+    "adjudicate_run",
+    "analyze_run",
+    "append_override",
+    "render_report",
+]
+
 
 
 def __getattr__(name: str) -> Any:

@@ -56,7 +56,8 @@ def _spearman_from_counts(counts: np.ndarray, ux: int) -> np.ndarray:
     var_x = (cx * dx**2).sum(axis=1)
     var_y = (cy * dy**2).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return cov / np.sqrt(var_x * var_y)
+        rho: np.ndarray = cov / np.sqrt(var_x * var_y)
+    return rho
 
 
 def _risk_difference_from_counts(counts: np.ndarray) -> np.ndarray:
@@ -65,7 +66,8 @@ def _risk_difference_from_counts(counts: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         p1 = c[:, 1, 1] / c[:, 1, :].sum(axis=1)
         p0 = c[:, 0, 1] / c[:, 0, :].sum(axis=1)
-    return p1 - p0
+    diff: np.ndarray = p1 - p0
+    return diff
 
 
 def _scope_rows(

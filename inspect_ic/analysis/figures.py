@@ -14,6 +14,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
@@ -45,7 +46,7 @@ def _select(
     ]
 
 
-def _empty(ax: plt.Axes, text: str = "No rows are available.") -> None:
+def _empty(ax: Axes, text: str = "No rows are available.") -> None:
     ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes)
     ax.set_axis_off()
 

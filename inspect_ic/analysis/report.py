@@ -75,7 +75,7 @@ def render_markdown(inputs: ReportInputs) -> str:
 
 def render_html(markdown: str, figures: list[Path]) -> str:
     """Self-contained HTML: the figures (embedded PNG) followed by the markdown report."""
-    body = MarkdownIt("commonmark").enable("table").render(markdown)
+    body = str(MarkdownIt("commonmark").enable("table").render(markdown))
     figure_html = []
     for path in figures:
         data = base64.b64encode(path.read_bytes()).decode("ascii")

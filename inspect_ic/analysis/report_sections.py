@@ -505,7 +505,7 @@ def adjudication(inputs: ReportInputs) -> list[str]:
                 }
             )
     lines = ["Headline rows (complete slices).", "", *markdown_table(pd.DataFrame(rows)), ""]
-    codes = Counter()
+    codes: Counter[tuple[str, str, str]] = Counter()
     for uuid_codes, row in zip(
         s["adjudication_reason_codes"].fillna("[]"), s.itertuples(index=False), strict=True
     ):

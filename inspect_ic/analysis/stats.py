@@ -90,7 +90,9 @@ def cluster_bootstrap_mean(
     num = s[idx].sum(axis=1)
     den = c[idx].sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return num / den
+        ratio: np.ndarray = num / den
+    return ratio
+
 
 
 def stratified_macro_bootstrap(
