@@ -11,13 +11,14 @@ such log whose task (same ``task_id`` and model) has a ``success`` log is moved 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 def supersede_stale_logs(run_dir: Path, repeat_dir: Path) -> list[str]:
     """Move superseded ``started`` logs out of ``repeat_dir``; returns the new paths."""
     from inspect_ai.log import read_eval_log
 
-    headers = []
+    headers: list[tuple[Path, Any]] = []
     for path in sorted(repeat_dir.glob("*.eval")):
         try:
             headers.append((path, read_eval_log(str(path), header_only=True)))
