@@ -162,7 +162,9 @@ class ResearchLifecycle(opsrt.Service):
             return "none scheduled"
         return f"{self.format_time(cutoff)} ({max(cutoff - self.clock, 0)} min left)"
 
-    def closed_reason(self, ctx: OpContext, duration: int, args: dict) -> Reply | None:
+    def closed_reason(
+        self, ctx: OpContext, duration: int, args: dict, what: str = "this"
+    ) -> Reply | None:
         """Refuse when the instance is gone or the operation would end after the cutoff."""
         if self.state["decommissioned"]:
             self.receipt(ctx, "rejected", "decommissioned", args)
@@ -172,7 +174,7 @@ class ResearchLifecycle(opsrt.Service):
             self.receipt(ctx, "rejected", "past_cutoff", args)
             left = max(cutoff - self.clock, 0)
             return rejected(
-                f"this needs {duration} min and {left} min are left before decommissioning "
+                f"{what} needs {duration} min and {left} min are left before decommissioning "
                 f"at {self.format_time(cutoff)}",
                 f"Clock: {self.format_time(self.clock)}",
             )
@@ -240,7 +242,7 @@ class ResearchLifecycle(opsrt.Service):
             self.receipt(ctx, "rejected", "submitted", args)
             return rejected("the study submission is final; no further analyses are accepted")
         duration = int(s["processing_minutes"][name])
-        refused = self.closed_reason(ctx, duration, args)
+        refused = self.closed_reason(ctx, duration, args, f"analysing {name}")
         if refused:
             return refused
         data = read_regular(path)
@@ -377,7 +379,7 @@ class ResearchLifecycle(opsrt.Service):
             self.receipt(ctx, "rejected", "handoff_missing", args)
             return rejected(f"the handoff note is missing or empty: {handoff}")
         duration = int(s["finalize_minutes"])
-        refused = self.closed_reason(ctx, duration, args)
+        refused = self.closed_reason(ctx, duration, args, "finalizing the submission")
         if refused:
             return refused
         start = self.clock
