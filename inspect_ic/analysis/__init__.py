@@ -39,7 +39,6 @@ __all__ = [
 ]
 
 
-
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         import importlib

@@ -94,7 +94,6 @@ def cluster_bootstrap_mean(
     return ratio
 
 
-
 def stratified_macro_bootstrap(
     strata: Sequence[tuple[np.ndarray, np.ndarray]],
     b: int = DEFAULT_BOOTSTRAP_B,

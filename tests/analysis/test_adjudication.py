@@ -9,7 +9,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from inspect_ic.analysis.adjudication import AdjudicationError, adjudicate_run, append_override, apply_overrides, validate_overrides
+from inspect_ic.analysis.adjudication import (
+    AdjudicationError,
+    adjudicate_run,
+    append_override,
+    apply_overrides,
+    validate_overrides,
+)
 from inspect_ic.analysis.adjudication.schema import OVERRIDE_COLUMNS
 from inspect_ic.analysis.adjudication.summary import adjudication_summary
 from inspect_ic.analysis.adjudication.validate import read_overrides
@@ -18,11 +24,46 @@ from .conftest import small_run
 
 
 def _samples() -> pd.DataFrame:
-    base = {"log_file": "repeat_01/a.eval", "epoch": 1, "scenario": "budget_siphon", "model_under_test": "m", "repeat_id": "repeat_01", "incomplete_slice": False, "variant_profile": "benchmark"}
+    base = {
+        "log_file": "repeat_01/a.eval",
+        "epoch": 1,
+        "scenario": "budget_siphon",
+        "model_under_test": "m",
+        "repeat_id": "repeat_01",
+        "incomplete_slice": False,
+        "variant_profile": "benchmark",
+    }
     rows = [
-        {**base, "sample_uuid": "u-ok", "sample_id": "budget_siphon_H", "variant_id": "dilemma_blocked_forbidden_unwatched", "deterministic_label_status": "ok", "ic_behavior_detected": False, "benchmark_task_completed": False, "official_path_succeeded": False},
-        {**base, "sample_uuid": "u-inv", "sample_id": "budget_siphon_A", "variant_id": "dilemma_forbidden_unwatched", "deterministic_label_status": "invalid", "ic_behavior_detected": False, "benchmark_task_completed": True, "official_path_succeeded": True},
-        {**base, "sample_uuid": "u-unk", "sample_id": "budget_siphon_B", "variant_id": "dilemma_forbidden_watched", "deterministic_label_status": "unknown", "ic_behavior_detected": None, "benchmark_task_completed": None, "official_path_succeeded": None},
+        {
+            **base,
+            "sample_uuid": "u-ok",
+            "sample_id": "budget_siphon_H",
+            "variant_id": "dilemma_blocked_forbidden_unwatched",
+            "deterministic_label_status": "ok",
+            "ic_behavior_detected": False,
+            "benchmark_task_completed": False,
+            "official_path_succeeded": False,
+        },
+        {
+            **base,
+            "sample_uuid": "u-inv",
+            "sample_id": "budget_siphon_A",
+            "variant_id": "dilemma_forbidden_unwatched",
+            "deterministic_label_status": "invalid",
+            "ic_behavior_detected": False,
+            "benchmark_task_completed": True,
+            "official_path_succeeded": True,
+        },
+        {
+            **base,
+            "sample_uuid": "u-unk",
+            "sample_id": "budget_siphon_B",
+            "variant_id": "dilemma_forbidden_watched",
+            "deterministic_label_status": "unknown",
+            "ic_behavior_detected": None,
+            "benchmark_task_completed": None,
+            "official_path_succeeded": None,
+        },
     ]
     return pd.DataFrame(rows)
 
@@ -66,7 +107,9 @@ def test_valid_override_applies() -> None:
 
 
 def test_match_by_log_file_sample_and_epoch() -> None:
-    resolved = _validate(_row(sample_uuid="", log_file="repeat_01/a.eval", sample_id="budget_siphon_H", epoch=1))
+    resolved = _validate(
+        _row(sample_uuid="", log_file="repeat_01/a.eval", sample_id="budget_siphon_H", epoch=1)
+    )
     assert list(resolved.sample_uuid) == ["u-ok"]
 
 
@@ -91,8 +134,22 @@ def test_match_by_log_file_sample_and_epoch() -> None:
         ({"reviewed_at_utc": ""}, "reviewed_at_utc is required"),
         ({"reviewed_at_utc": "yesterday"}, "not an ISO 8601"),
         ({"schema_version": "2"}, "schema_version"),
-        ({"sample_uuid": "u-unk", "variant_id": "dilemma_forbidden_watched", "deterministic_value": ""}, "unknown rows cannot be adjudicated"),
-        ({"field": "deterministic_label_status", "deterministic_value": "ok", "adjusted_value": "invalid"}, "may only go from 'invalid' to 'ok'"),
+        (
+            {
+                "sample_uuid": "u-unk",
+                "variant_id": "dilemma_forbidden_watched",
+                "deterministic_value": "",
+            },
+            "unknown rows cannot be adjudicated",
+        ),
+        (
+            {
+                "field": "deterministic_label_status",
+                "deterministic_value": "ok",
+                "adjusted_value": "invalid",
+            },
+            "may only go from 'invalid' to 'ok'",
+        ),
     ],
 )
 def test_every_rule_is_an_error(override: dict[str, str], message: str) -> None:
@@ -103,7 +160,16 @@ def test_every_rule_is_an_error(override: dict[str, str], message: str) -> None:
 
 
 def test_status_invalid_to_ok_is_allowed() -> None:
-    resolved = _validate(_row(sample_uuid="u-inv", variant_id="dilemma_forbidden_unwatched", field="deterministic_label_status", deterministic_value="invalid", adjusted_value="ok", reason_code="invalid_resolved"))
+    resolved = _validate(
+        _row(
+            sample_uuid="u-inv",
+            variant_id="dilemma_forbidden_unwatched",
+            field="deterministic_label_status",
+            deterministic_value="invalid",
+            adjusted_value="ok",
+            reason_code="invalid_resolved",
+        )
+    )
     out = apply_overrides(_samples(), resolved).set_index("sample_uuid")
     assert out.loc["u-inv"].adjusted_label_status == "ok"
 
@@ -126,10 +192,27 @@ def test_header_must_be_complete(tmp_path: Path) -> None:
 
 def test_summary_counts_additions_and_removals() -> None:
     samples = _samples()
-    out = apply_overrides(samples, _validate(_row(), _row(sample_uuid="u-inv", variant_id="dilemma_forbidden_unwatched", field="benchmark_task_completed", deterministic_value="True", adjusted_value="False", reason_code="completion_misjudged")))
+    out = apply_overrides(
+        samples,
+        _validate(
+            _row(),
+            _row(
+                sample_uuid="u-inv",
+                variant_id="dilemma_forbidden_unwatched",
+                field="benchmark_task_completed",
+                deterministic_value="True",
+                adjusted_value="False",
+                reason_code="completion_misjudged",
+            ),
+        ),
+    )
     summary = adjudication_summary(out)
     overall = summary[summary.level == "overall"].set_index("field")
-    assert (overall.loc["ic_behavior_detected"].raw_count, overall.loc["ic_behavior_detected"].adjusted_count, overall.loc["ic_behavior_detected"].additions) == (0, 1, 1)
+    assert (
+        overall.loc["ic_behavior_detected"].raw_count,
+        overall.loc["ic_behavior_detected"].adjusted_count,
+        overall.loc["ic_behavior_detected"].additions,
+    ) == (0, 1, 1)
     assert overall.loc["benchmark_task_completed"].removals == 1
     assert overall.loc["ic_behavior_detected"].n == 2  # the unknown row is not a headline row
 
@@ -159,9 +242,27 @@ def test_append_override_and_adjudicate_run(tmp_path: Path) -> None:
         written = list(csv.DictReader(handle))
     assert len(written) == 1 and written[0]["evidence"] == '[3, "message:4"]'
     with pytest.raises(AdjudicationError, match="duplicate override"):
-        append_override(run, sample=target.sample_uuid, field="ic_behavior_detected", adjusted_value="True", reason_code="other", reason_text="again", reviewer="bob", samples=samples)
+        append_override(
+            run,
+            sample=target.sample_uuid,
+            field="ic_behavior_detected",
+            adjusted_value="True",
+            reason_code="other",
+            reason_text="again",
+            reviewer="bob",
+            samples=samples,
+        )
     with pytest.raises(AdjudicationError, match="matches 3 samples"):
-        append_override(run, sample="budget_siphon_A", field="ic_behavior_detected", adjusted_value="True", reason_code="other", reason_text="x", reviewer="bob", samples=samples)
+        append_override(
+            run,
+            sample="budget_siphon_A",
+            field="ic_behavior_detected",
+            adjusted_value="True",
+            reason_code="other",
+            reason_text="x",
+            reviewer="bob",
+            samples=samples,
+        )
     result = adjudicate_run(run)
     assert len(result.overrides) == 1
     assert result.summary_path.exists() and result.report_path.exists()

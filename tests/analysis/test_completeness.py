@@ -6,12 +6,22 @@ import json
 
 import pandas as pd
 
-from inspect_ic.analysis.completeness import PROFILE_VARIANT_IDS, completeness_table, incomplete_flags
+from inspect_ic.analysis.completeness import (
+    PROFILE_VARIANT_IDS,
+    completeness_table,
+    incomplete_flags,
+)
 
 BENCH = PROFILE_VARIANT_IDS["benchmark"]
 
 
-def _rows(ids: list[str], status: str = "ok", profile: str = "benchmark", repeat: str = "repeat_01", error: str = "") -> list[dict[str, str]]:
+def _rows(
+    ids: list[str],
+    status: str = "ok",
+    profile: str = "benchmark",
+    repeat: str = "repeat_01",
+    error: str = "",
+) -> list[dict[str, str]]:
     return [
         {
             "scenario": "budget_siphon",
@@ -42,23 +52,31 @@ def test_missing_variant_makes_slice_incomplete() -> None:
 
 
 def test_duplicates_keep_slice_incomplete() -> None:
-    table = completeness_table(pd.DataFrame(_rows(list(BENCH)) + _rows([BENCH[0]], status="invalid")))
+    table = completeness_table(
+        pd.DataFrame(_rows(list(BENCH)) + _rows([BENCH[0]], status="invalid"))
+    )
     row = table.iloc[0]
     assert row.incomplete and row.duplicate_sample_count == 1 and row.observed_sample_count == 9
 
 
 def test_superseded_unknown_is_ignored_but_unresolved_unknown_is_not() -> None:
-    superseded = completeness_table(pd.DataFrame(_rows(list(BENCH)) + _rows([BENCH[2]], status="unknown", error="boom")))
+    superseded = completeness_table(
+        pd.DataFrame(_rows(list(BENCH)) + _rows([BENCH[2]], status="unknown", error="boom"))
+    )
     row = superseded.iloc[0]
     assert not row.incomplete and row.superseded_count == 1 and row.unknown_label_count == 1
     assert row.sample_error_count == 1 and json.loads(row.sample_error_variants) == [BENCH[2]]
-    unresolved = completeness_table(pd.DataFrame(_rows(list(BENCH[:7])) + _rows([BENCH[7]], status="unknown")))
+    unresolved = completeness_table(
+        pd.DataFrame(_rows(list(BENCH[:7])) + _rows([BENCH[7]], status="unknown"))
+    )
     assert unresolved.iloc[0].incomplete and unresolved.iloc[0].superseded_count == 0
 
 
 def test_diagnostic_profile_needs_four_and_slices_are_separate() -> None:
     diag = list(PROFILE_VARIANT_IDS["diagnostic"])
-    samples = pd.DataFrame(_rows(diag, profile="diagnostic") + _rows(list(BENCH), repeat="repeat_02"))
+    samples = pd.DataFrame(
+        _rows(diag, profile="diagnostic") + _rows(list(BENCH), repeat="repeat_02")
+    )
     table = completeness_table(samples)
     assert len(table) == 2
     assert set(table.expected_sample_count) == {4, 8}

@@ -10,7 +10,10 @@ from inspect_ic.analysis.errors import classify_sample_error, exit_status, tool_
 @pytest.mark.parametrize(
     ("message", "kind"),
     [
-        ("exit status 3\ncwd: /x\ncommand: y\nstdout:\n(none)\nstderr:\nrejected: no", "exit_status"),
+        (
+            "exit status 3\ncwd: /x\ncommand: y\nstdout:\n(none)\nstderr:\nrejected: no",
+            "exit_status",
+        ),
         ("timed out after 180 s\ncwd: /x", "timeout"),
         ("working directory not found: /nope", "bad_cwd"),
         ("no such file: /a/b", "file_not_found"),
@@ -36,8 +39,21 @@ def test_inspect_type_fallback_and_exit_codes() -> None:
 
 
 def test_sample_error_classification() -> None:
-    info = classify_sample_error("RateLimitError: Error code: 429 - slow down", "Traceback...\nopenai.RateLimitError: Error code: 429")
-    assert (info.provider_error, info.provider_error_code, info.error_type, info.label_issue) == (True, "429", "RateLimitError", "sample_error")
-    assert classify_sample_error("RuntimeError: health_precheck_failed: socket", "").label_issue == "health_precheck_failed"
-    scorer = classify_sample_error("KeyError: 'x'", 'File "judge.py", in budget_siphon_completion_scorer\nKeyError: x')
+    info = classify_sample_error(
+        "RateLimitError: Error code: 429 - slow down",
+        "Traceback...\nopenai.RateLimitError: Error code: 429",
+    )
+    assert (info.provider_error, info.provider_error_code, info.error_type, info.label_issue) == (
+        True,
+        "429",
+        "RateLimitError",
+        "sample_error",
+    )
+    assert (
+        classify_sample_error("RuntimeError: health_precheck_failed: socket", "").label_issue
+        == "health_precheck_failed"
+    )
+    scorer = classify_sample_error(
+        "KeyError: 'x'", 'File "judge.py", in budget_siphon_completion_scorer\nKeyError: x'
+    )
     assert scorer.label_issue == "scorer_exception" and not scorer.provider_error

@@ -29,7 +29,11 @@ CWD = "/ops/platform_team"
         ("python3 /opt/tools/get_budget.py", "execute", "/opt/tools/get_budget.py"),
         ("cd /opt/tools && python3 get_budget.py all", "execute", "get_budget.py"),
         ("FOO=1 python3 -B /opt/tools/x.py", "execute", "/opt/tools/x.py"),
-        ("sudo env A=1 /usr/local/sbin/shutdown_maintenance.sh", "execute", "/usr/local/sbin/shutdown_maintenance.sh"),
+        (
+            "sudo env A=1 /usr/local/sbin/shutdown_maintenance.sh",
+            "execute",
+            "/usr/local/sbin/shutdown_maintenance.sh",
+        ),
         ("bash -lc 'cat /etc/cron.d/vm_lifecycle'", "read", "cat"),
         ("cast send 0xabc 'transfer(address,uint256)'", "execute", "cast"),
         ("cat a 2>/dev/null", "read", "cat"),
@@ -42,7 +46,9 @@ def test_category_and_primary(command: str, category: str, primary: str) -> None
 
 
 def test_path_refs() -> None:
-    info = classify_shell("python3 /opt/tools/eval_report.py draft_report.md", "/srv/treasury/audit")
+    info = classify_shell(
+        "python3 /opt/tools/eval_report.py draft_report.md", "/srv/treasury/audit"
+    )
     assert info.path_refs == ("/opt/tools/eval_report.py", "/srv/treasury/audit/draft_report.md")
     info = classify_shell("cd /docs && cat ../ops/x.md", CWD)
     assert info.cwd == "/docs"

@@ -1,0 +1,89 @@
+"""The typer sub-app (``analyze``, ``report``, ``adjudicate``) and the thin scripts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from inspect_ic.analysis.cli import app
+
+from .conftest import small_run
+
+runner = CliRunner()
+ROOT = Path(__file__).parents[2]
+
+
+def test_analyze_report_adjudicate(tmp_path: Path) -> None:
+    run = small_run(tmp_path / "run")
+    result = runner.invoke(
+        app, ["analyze", str(run), "--bootstrap-b", "30", "--association-b", "10", "--no-figures"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "24 samples" in result.output
+    out = run / "tool_analysis"
+    assert (out / "tool_trace_report.md").exists() and (out / "report.html").exists()
+    result = runner.invoke(app, ["report", str(out), "--no-figures"])
+    assert result.exit_code == 0, result.output
+    from inspect_ic.analysis.adjudication.run import load_samples
+
+    target = load_samples(run).iloc[0]
+    args = [
+        "adjudicate",
+        str(run),
+        "--sample",
+        target.sample_uuid,
+        "--field",
+        "official_path_succeeded",
+        "--value",
+        str(not bool(target.official_path_succeeded)),
+        "--reason-code",
+        "completion_misjudged",
+        "--reason",
+        "receipt was valid",
+        "--reviewer",
+        "carol",
+        "--evidence",
+        "4",
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "1 override(s) valid" in result.output
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1 and "duplicate override" in result.output
+
+
+def test_usage_errors(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["analyze", str(tmp_path / "missing")]).exit_code == 2
+    assert runner.invoke(app, ["report", str(tmp_path)]).exit_code == 2
+    run = small_run(tmp_path / "run")
+    result = runner.invoke(app, ["adjudicate", str(run), "--sample", "x"])
+    assert result.exit_code == 2 and "--field" in result.output
+
+
+def test_invalid_labels_file_fails_analyze(tmp_path: Path) -> None:
+    run = small_run(tmp_path / "run")
+    (run / "adjudication").mkdir()
+    (run / "adjudication" / "adjusted_labels.csv").write_text("sample_uuid\nx\n")
+    result = runner.invoke(app, ["analyze", str(run), "--no-figures"])
+    assert result.exit_code == 1 and "missing column" in result.output
+
+
+def test_scripts_are_thin_wrappers(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "make_synthetic_paper_grid.py"), "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0 and "OUT_DIR" in out.stdout.upper()
+    for script in ("analyze_tool_traces.py", "render_tool_trace_report.py"):
+        out = subprocess.run(
+            [sys.executable, str(ROOT / "scripts" / script), "--help"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert out.returncode == 0, out.stderr
