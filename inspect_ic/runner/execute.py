@@ -125,7 +125,7 @@ def execute(plan: RunPlan, console: Console | None = None) -> int:
         console.print(
             f"[yellow]Interrupted.[/yellow] Resume with: ic run --resume --log-root {plan.run_dir}"
         )
-        return EXIT_INTERRUPTED
+        return int(writer.data.get("exit_code") or EXIT_INTERRUPTED)
     except Exception as exc:
         writer.data["error"] = f"{type(exc).__name__}: {exc}"
         writer.finish("failed", EXIT_FAILED)

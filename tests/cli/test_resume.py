@@ -92,3 +92,28 @@ def test_sigkill_then_resume(tmp_path: Path) -> None:
     assert len(manifest["resumes"]) == 1
     assert manifest["results"]["samples_usable"] == 2 * 8 * 2
     assert manifest["results"]["incomplete_slices"] == []
+
+
+def test_sigterm_marks_the_manifest_interrupted(tmp_path: Path) -> None:
+    run_dir = tmp_path / "run"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "inspect_ic.cli", *ARGS, "--log-root", str(run_dir)],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        while not _eval_files(run_dir / "repeat_01") and time.monotonic() < deadline:
+            assert proc.poll() is None
+            time.sleep(0.5)
+        time.sleep(2)
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+    manifest = json.loads((run_dir / "run_manifest.json").read_text())
+    assert (code, manifest["status"], manifest["exit_code"]) == (143, "interrupted", 143)
