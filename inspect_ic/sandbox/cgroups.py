@@ -95,6 +95,20 @@ def discover() -> CgroupHost:
     return CgroupHost(v2, v1)
 
 
+def _use_v2(host: CgroupHost) -> bool:
+    """Whether a v2 cgroup is worth joining: it enforces something, or nothing else tracks us.
+
+    Joining a cgroup costs every exec a migration (milliseconds under load), so a v2 cgroup
+    without delegated controllers is skipped when v1 hierarchies hold the jail's processes.
+    """
+    assert host.v2 is not None
+    try:
+        delegated = set(_dir(host.v2, "cgroup.subtree_control").read_text().split())
+    except OSError:
+        delegated = set()
+    return bool(delegated & set(RESOURCES)) or not host.v1
+
+
 def _dir(hierarchy: _Hierarchy, name: str) -> Path:
     return hierarchy.mount / hierarchy.own_path.lstrip("/") / name
 
@@ -162,7 +176,7 @@ class SampleCgroups:
             "pids": pids_limit,
             "cpu": int(cpus * CPU_PERIOD_US) if cpus else None,
         }
-        if host.v2 is not None:
+        if host.v2 is not None and _use_v2(host):
             v2 = _dir(host.v2, self.name)
             if self._mkdir(v2):
                 if (v2 / "cgroup.kill").exists():
