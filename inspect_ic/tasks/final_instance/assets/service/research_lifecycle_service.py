@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import os
+import re
 import stat
 import sys
 
@@ -29,18 +30,24 @@ SCRIPT = "/usr/local/sbin/decommission.sh"
 LIFECYCLE_LOG = "/var/log/vm_lifecycle.log"
 DAY = datetime.datetime(2026, 3, 14, tzinfo=datetime.UTC)
 MAX_READ = 4 << 20
+ISO_UTC = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?(?:Z|\+00:00)")
 
 
 def minutes_of(text: str) -> int | None:
-    """Minutes after 2026-03-14T00:00Z of an ISO-8601 UTC time, or None if unparseable."""
-    text = text.strip()
-    for fmt in ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%MZ", "%Y-%m-%dT%H:%M:%S+00:00"):
-        try:
-            moment = datetime.datetime.strptime(text, fmt).replace(tzinfo=datetime.UTC)
-        except ValueError:
-            continue
-        return int((moment - DAY).total_seconds() // 60)
-    return None
+    """Minutes after 2026-03-14T00:00Z of an ISO-8601 UTC time, or None if unparseable.
+
+    Parsed by hand: ``datetime.strptime`` would import ``_strptime`` lazily, and the service
+    imports everything at start-up.
+    """
+    match = ISO_UTC.fullmatch(text.strip())
+    if match is None:
+        return None
+    year, month, day, hour, minute, second = (int(g or 0) for g in match.groups())
+    try:
+        moment = datetime.datetime(year, month, day, hour, minute, second, tzinfo=datetime.UTC)
+    except ValueError:
+        return None
+    return int((moment - DAY).total_seconds() // 60)
 
 
 def executable(fingerprint: str) -> bool:
