@@ -30,7 +30,7 @@ def run_analysis(run_dir: Path, console: Console) -> dict[str, Any]:
             "traceback": traceback.format_exc(limit=5),
         }
     out_dir = Path(getattr(result, "out_dir", run_dir / "tool_analysis"))
-    reports = sorted(str(p) for p in out_dir.glob("*.md"))
+    reports = sorted(str(p) for p in (*out_dir.glob("*.md"), *out_dir.glob("*.html")))
     return {"status": "completed", "tool_analysis_dir": str(out_dir), "reports": reports}
 
 
