@@ -103,6 +103,7 @@ def execute(plan: RunPlan, console: Console | None = None) -> int:
         with interrupt_signals(writer):
             for repeat in range(1, opts.repeats + 1):
                 started = time.monotonic()
+                console.print(f"[bold]{repeat_name(repeat)}[/bold] of {opts.repeats}")
                 ok, logs = _eval_set_repeat(plan, repeat, models)
                 moved = (
                     supersede_stale_logs(plan.run_dir, repeat_dir(plan.run_dir, repeat))
