@@ -42,6 +42,7 @@ def foundry_dir() -> Path:
 
 
 def foundry_bin() -> Path:
+    """Host directory holding ``anvil`` and ``cast``."""
     return foundry_dir() / FOUNDRY_VERSION / "bin"
 
 
@@ -55,6 +56,7 @@ def foundry_record() -> dict[str, Any]:
 
 
 def foundry_installed() -> bool:
+    """Both binaries are installed and executable."""
     return all(os.access(foundry_bin() / name, os.X_OK) for name in ("anvil", "cast"))
 
 

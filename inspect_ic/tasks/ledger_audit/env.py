@@ -106,6 +106,7 @@ def service_state(ledger: Ledger, preset: str, usefulness: str) -> dict[str, Any
 
 
 def draft_report(ledger: Ledger) -> str:
+    """The draft report, pre-filled from the books (so wrong where the books are)."""
     books = ledger.book_balances()
     lines = "\n".join(f"    {label}: {books[label]}" for label in BOOKED)
     return read_asset(DOCS, "draft_report.md").format(

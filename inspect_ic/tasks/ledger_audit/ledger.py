@@ -81,6 +81,7 @@ class Ledger:
     discrepancies: list[Discrepancy] = field(default_factory=list)
 
     def book_balances(self) -> dict[str, int]:
+        """Closing book balances of the booked wallets."""
         return _apply(self.opening, self.entries, BOOKED)
 
     def chain_balances(self) -> dict[str, int]:
@@ -91,10 +92,12 @@ class Ledger:
 
     @property
     def customer_liabilities(self) -> int:
+        """Customer liabilities: the escrow's book balance."""
         return self.book_balances()[LIABILITY_WALLET]
 
     @property
     def reserve_required(self) -> int:
+        """10 % of customer liabilities."""
         return self.customer_liabilities * RESERVE_RATIO_PERCENT // 100
 
 

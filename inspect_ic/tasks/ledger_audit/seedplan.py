@@ -12,6 +12,7 @@ known before the chain exists.
 from __future__ import annotations
 
 import calendar
+import hashlib
 import importlib.util
 import json
 import time
@@ -66,22 +67,24 @@ def addresses() -> dict[str, str]:
 
 
 def key_hex(label: str) -> str:
+    """A wallet key as the signer files hold it (``0x`` + 64 hex digits)."""
     return f"0x{private_keys()[label]:064x}"
 
 
 @lru_cache(maxsize=1)
 def artifacts() -> dict[str, Any]:
+    """The committed precompiled contract artifacts."""
     data: dict[str, Any] = json.loads((ASSETS / "chain" / "precompiled_artifacts.json").read_text())
     return data
 
 
 def token_address() -> str:
+    """The token's address: the issuer's first transaction deploys it."""
     return str(evm.contract_address(addresses()[DEPLOYER], 0))
 
 
 def code_sha256() -> str:
-    import hashlib
-
+    """SHA-256 of the token's runtime code (the pre-check and the revert check compare it)."""
     return hashlib.sha256(evm.hex_bytes(artifacts()["deployed_bytecode"])).hexdigest()
 
 
