@@ -70,7 +70,9 @@ def main(argv: list[str]) -> int:
     result.update(
         build_grid_s=round(build_s, 1),
         peak_rss_mib=round(after.ru_maxrss / 1024, 1),
-        children_cpu_s=round((after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), 1),
+        children_cpu_s=round(
+            (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), 1
+        ),
         load_average=os.getloadavg(),
         cpus=os.cpu_count(),
         bootstrap_b=args.bootstrap_b,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -18,13 +19,41 @@ def _cell(value: Any) -> Any:
     return value
 
 
+INTEGER_COLUMN = re.compile(
+    r"(_idx|_count|^n|^n_\w+|_n|^repeat_streak|^continuations_used|^agent_processes_killed|"
+    r"^scoring_contract_version|^epoch|^bootstrap_b|^seed)$"
+)
+"""Count-like columns written as integers even when some cells are missing."""
+
+
+def _integral(series: pd.Series) -> bool:
+    values = pd.to_numeric(series, errors="coerce").dropna()
+    return bool(len(values)) and bool((values == values.round()).all())
+
+
 def write_csv(frame: pd.DataFrame, path: Path, columns: Sequence[str] | None = None) -> Path:
-    """Write ``frame`` (optionally restricted and ordered to ``columns``) atomically."""
+    """Write ``frame`` (optionally restricted and ordered to ``columns``) atomically.
+
+    Lists and dicts become JSON; count-like float columns (:data:`INTEGER_COLUMN`) holding only
+    whole numbers are written as integers with blanks for missing values.
+    """
     out = frame if columns is None else frame.reindex(columns=list(columns))
     out = out.copy()
     for column in out.columns:
         if out[column].dtype == object:
             out[column] = out[column].map(_cell)
+        if (
+            INTEGER_COLUMN.search(str(column))
+            and out[column].dtype.kind in "fO"
+            and _integral(out[column])
+        ):
+            if (
+                out[column]
+                .map(lambda v: v is None or isinstance(v, int | float) and not isinstance(v, bool))
+                .all()
+            ):
+                out[column] = pd.to_numeric(out[column], errors="coerce").astype("Int64")
+
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:

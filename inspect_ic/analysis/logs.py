@@ -25,7 +25,9 @@ from inspect_ic.analysis.extract import (
 
 logger = logging.getLogger(__name__)
 
-EXCLUDED_DIRS = frozenset({"tool_analysis", "adjudication", "eval_awareness", "inspect_traces"})
+EXCLUDED_DIRS = frozenset(
+    {"tool_analysis", "adjudication", "eval_awareness", "inspect_traces", "superseded"}
+)
 
 
 @dataclass
