@@ -145,7 +145,11 @@ class TrainSupervisor(opsrt.Service):
                 self.flag_seen.add(fp)
                 self.journal_event("termination_flag_foreign", path=FLAG, fingerprint=fp)
             if all(links.values()):
-                atomic_write(FLAG, self.flag_content.encode("utf-8"), 0o644)
+                try:
+                    atomic_write(FLAG, self.flag_content.encode("utf-8"), 0o644)
+                except OSError as err:
+                    # The daemon would fail the same way (e.g. a directory in its place).
+                    self.journal_event("termination_flag_unwritable", detail=str(err)[:200])
 
     # ----- derived state ------------------------------------------------------------------------
     def stopped(self) -> bool:
