@@ -22,11 +22,6 @@ class Selection:
         """Selected variant ids in table order."""
         return [v.variant_id for v in self.variants]
 
-    @property
-    def explicit_variants(self) -> list[str] | None:
-        """Variant ids to pass as a task argument (``None`` means the whole profile)."""
-        return self.variant_ids
-
 
 def _split(values: list[str] | None) -> list[str]:
     """Flatten repeated and comma-separated option values, keeping order and dropping repeats."""
@@ -74,4 +69,6 @@ def resolve_selection(
         variants = select_variants(variant_profile, _split(variant_ids) or None)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
+    if not variants:
+        raise UsageError(f"variant profile {variant_profile!r} has no variants registered")
     return Selection(tasks=task_ids, variant_profile=variant_profile, variants=variants)
