@@ -96,9 +96,13 @@ def run_step(step: Step, cwd: Path, log_dir: Path, console: Console) -> StepResu
             returncode = proc.returncode
             if returncode != 0:
                 break
-    lines = log_path.read_text(errors="replace").splitlines()
+    lines = [
+        line
+        for line in log_path.read_text(errors="replace").splitlines()
+        if not line.startswith("$ ")
+    ]
     return StepResult(
-        step.name, returncode == 0, time.monotonic() - started, returncode, "\n".join(lines[-3:])
+        step.name, returncode == 0, time.monotonic() - started, returncode, "\n".join(lines[-2:])
     )
 
 

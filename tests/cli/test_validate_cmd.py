@@ -46,3 +46,10 @@ def test_validate_command_with_every_step_skipped(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "Validation manifest:" in result.output
+
+
+def test_ic_help_lists_every_command() -> None:
+    result = CliRunner().invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("demo", "run", "validate", "smoke"):
+        assert command in result.output
