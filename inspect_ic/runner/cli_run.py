@@ -165,4 +165,8 @@ def run_command(
         raise typer.Exit(run_preflight(plan))
     from inspect_ic.runner.execute import execute
 
-    raise typer.Exit(execute(plan))
+    try:
+        code = execute(plan)
+    except UsageError as exc:  # a task rejecting its arguments surfaces only when built
+        raise fail_usage(str(exc)) from None
+    raise typer.Exit(code)
