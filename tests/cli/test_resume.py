@@ -45,7 +45,7 @@ def _wait_for_second_repeat(proc: subprocess.Popen[bytes], run_dir: Path, timeou
     while time.monotonic() < deadline:
         assert proc.poll() is None, "the run ended before it could be interrupted"
         if _eval_files(run_dir / "repeat_02"):
-            time.sleep(4)
+            time.sleep(2)
             return
         time.sleep(0.5)
     raise AssertionError("repeat_02 never started")
@@ -63,7 +63,8 @@ def test_sigkill_then_resume(tmp_path: Path) -> None:
     try:
         _wait_for_second_repeat(proc, run_dir, timeout=300)
     finally:
-        os.killpg(proc.pid, signal.SIGKILL)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
     assert json.loads((run_dir / "run_manifest.json").read_text())["status"] == "started"
     finished_before = _eval_files(run_dir / "repeat_01")
