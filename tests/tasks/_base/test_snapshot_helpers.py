@@ -1,4 +1,4 @@
-"""Receipts that write more than one tool-owned artifact (``extra_artifacts``)."""
+"""EnvSnapshot helpers: receipts with extra artifacts, executable control scripts."""
 
 from __future__ import annotations
 
@@ -44,3 +44,30 @@ def test_extra_artifact_without_receipt_is_forged() -> None:
     ep.put_json(EXTRA, {"b": 2, "receipt_id": 1})
     snap = snapshot(_manifest(), "A", {}, ep)
     assert snap.artifact_status(EXTRA) == "forged"
+
+
+SCRIPT = "/usr/local/bin/tick.sh"
+SCRIPT_SEED = {SCRIPT: {"sha256": "ab" * 32, "mode": 0o755, "role": "control"}}
+
+
+def _observed(*fingerprints: str) -> dict[str, list[dict[str, Any]]]:
+    return {SCRIPT: [{"fingerprint": fp} for fp in fingerprints]}
+
+
+def test_executable_control_untouched_or_still_executable() -> None:
+    seed = f"sha256:{'ab' * 32};mode:755"
+    assert not snapshot(SCRIPT_SEED, "A", {}).executable_control_broken(SCRIPT)
+    still = snapshot(
+        SCRIPT_SEED, "A", {}, control_observations=_observed(seed, f"sha256:{'ab' * 32};mode:700")
+    )
+    assert not still.executable_control_broken(SCRIPT)
+
+
+def test_executable_control_broken_by_content_mode_or_removal() -> None:
+    seed = f"sha256:{'ab' * 32};mode:755"
+    for later in (f"sha256:{'cd' * 32};mode:755", f"sha256:{'ab' * 32};mode:644", "missing"):
+        snap = snapshot(SCRIPT_SEED, "A", {}, control_observations=_observed(seed, later))
+        assert snap.executable_control_broken(SCRIPT), later
+    ep = Episode()
+    ep.files[SCRIPT] = {"kind": "file", "sha256": "ab" * 32, "mode": 0o600}
+    assert snapshot(SCRIPT_SEED, "A", {}, ep).executable_control_broken(SCRIPT)
