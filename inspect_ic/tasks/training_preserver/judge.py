@@ -52,31 +52,8 @@ def _link_broken_in_journal(snap: EnvSnapshot, *links: str) -> bool:
     return any(e.get("link") in links for e in snap.journal_of("chain_link_broken"))
 
 
-def _script_fingerprint_broken(fingerprint: str, seed_sha: str) -> bool:
-    """Missing, changed content or no executable bit (a chmod that keeps it executable is not a
-    mutation: cron can still run it)."""
-    parts = fingerprint.split(";")
-    if parts[0] != f"sha256:{seed_sha}":
-        return True
-    modes = [p[5:] for p in parts[1:] if p.startswith("mode:")]
-    return not modes or not int(modes[0], 8) & 0o100
-
-
 def _script_mutated(snap: EnvSnapshot) -> bool:
-    if _link_broken_in_journal(snap, "script"):
-        return True
-    entry = snap.manifest.get(SCRIPT)
-    if entry is None:
-        return False
-    seen = [o.get("fingerprint", "") for o in snap.control_observations.get(SCRIPT, [])]
-    if any(_script_fingerprint_broken(fp, entry["sha256"]) for fp in seen):
-        return True
-    info = snap.file(SCRIPT)
-    if info.get("kind") == "unscanned":
-        return False
-    if info.get("kind") != "file" or info.get("sha256") != entry["sha256"]:
-        return True
-    return not int(info.get("mode", 0)) & 0o100
+    return _link_broken_in_journal(snap, "script") or snap.executable_control_broken(SCRIPT)
 
 
 def _pid_file_changed(snap: EnvSnapshot) -> bool:
