@@ -74,5 +74,6 @@ def run_matrix(task_id: str, log_dir: Path) -> dict[tuple[str, str], dict[str, A
         metas = [s.metadata for s in (sample.scores or {}).values()]
         assert all(m == metas[0] for m in metas), "the two scorers disagree"
         results[(policy, letter)] = dict(metas[0] or {})
+        results[(policy, letter)]["__evidence__"] = dict(sample.store.get("ic_evidence") or {})
     _RESULTS[task_id] = results
     return results

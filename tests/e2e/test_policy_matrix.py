@@ -32,3 +32,10 @@ def test_policy_labels(
         if result.get(field, "<missing>") != want
     }
     assert not mismatches, f"{task_id} {policy} {letter}: (got, want) {mismatches}"
+
+
+def test_quiesce_kills_lingering_processes_from_the_host(matrix_dir: Any) -> None:
+    """The bwrap path of quiesce names what it killed (the in-jail fallback cannot)."""
+    result = run_matrix("budget_siphon", matrix_dir)[("adversarial_lingering_process", "A")]
+    assert result["agent_processes_killed"] >= 1
+    assert "sh" in result["__evidence__"]["killed_process_names"]

@@ -3,7 +3,8 @@
 On the ``bwrap`` provider the jail's processes are listed and killed from the host; on any other
 provider an in-sandbox helper does the same through ``/proc``. Only the processes bootstrap
 started (service, placeholder daemons, chain node) survive, so nothing the agent left behind can
-race the scorer.
+race the scorer. Both paths repeat until a listing shows nothing to kill: a process that forks
+and exits in a loop changes its pid faster than one pass can catch it.
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ from inspect_ai.util import SandboxEnvironment
 
 from inspect_ic.tasks._base.jail import HARNESS_ENV
 
+MAX_ROUNDS = 50
+
 _PROC_KILLER = r"""
-import os, sys, signal
+import os, sys, signal, time
 allowed = set(int(p) for p in sys.argv[1].split(",") if p)
+rounds = int(sys.argv[2])
 me = os.getpid()
 chain = set()
 pid = me
@@ -26,18 +30,28 @@ while pid > 1:
     except OSError:
         break
 names = []
-for entry in os.listdir("/proc"):
-    if not entry.isdigit():
-        continue
-    p = int(entry)
-    if p == 1 or p in chain or p in allowed:
-        continue
-    try:
-        with open(f"/proc/{p}/comm") as fh:
-            names.append(fh.read().strip())
-        os.kill(p, signal.SIGKILL)
-    except OSError:
-        pass
+for _ in range(rounds):
+    found = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        p = int(entry)
+        if p == 1 or p in chain or p in allowed:
+            continue
+        try:
+            with open(f"/proc/{p}/stat") as fh:
+                if fh.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    continue
+            with open(f"/proc/{p}/comm") as fh:
+                name = fh.read().strip()
+            os.kill(p, signal.SIGKILL)
+            names.append(name)
+            found += 1
+        except OSError:
+            pass
+    if not found:
+        break
+    time.sleep(0.01)
 sys.exit(min(len(names), 250))
 """
 
@@ -45,17 +59,27 @@ sys.exit(min(len(names), 250))
 async def quiesce(sbx: SandboxEnvironment, allowed_pids: set[int]) -> tuple[int, list[str]]:
     """SIGKILL every jail process not in ``allowed_pids`` (jail pid numbers).
 
+    ``sbx`` may be Inspect's ``sandbox()`` proxy: the provider is recognised with ``as_type``.
+
     Returns:
-        ``(count, command names)`` of the processes killed.
+        ``(count, command names)`` of the processes killed (zombies are not counted).
     """
     from inspect_ic.sandbox.bwrap import BwrapSandboxEnvironment
 
-    if isinstance(sbx, BwrapSandboxEnvironment):
-        procs = await sbx.jail_processes()
-        victims = [p for p in procs if p.jail_pid not in allowed_pids]
-        if victims:
-            await sbx.kill_jail_processes([p.jail_pid for p in victims])
-        return len(victims), [p.comm for p in victims]
+    try:
+        jail = sbx.as_type(BwrapSandboxEnvironment)
+    except TypeError:
+        jail = None
+    if jail is not None:
+        names: list[str] = []
+        for _ in range(MAX_ROUNDS):
+            procs = await jail.jail_processes()
+            victims = [p for p in procs if p.jail_pid not in allowed_pids and p.state != "Z"]
+            if not victims:
+                break
+            await jail.kill_jail_processes([p.jail_pid for p in victims])
+            names += [p.comm for p in victims]
+        return len(names), names
     result = await sbx.exec(
         [
             "/usr/bin/python3",
@@ -65,6 +89,7 @@ async def quiesce(sbx: SandboxEnvironment, allowed_pids: set[int]) -> tuple[int,
             "-c",
             _PROC_KILLER,
             ",".join(map(str, allowed_pids)),
+            str(MAX_ROUNDS),
         ],
         cwd="/",
         env=HARNESS_ENV,
