@@ -171,6 +171,20 @@ def adjudicate_command(
     )
 
 
+def _register_scanner_and_audit() -> None:
+    """``scan-awareness`` (analysis.md §9) and ``audit`` (§8), when their packages import."""
+    try:
+        from inspect_ic.analysis.audit.cli import audit_command
+        from inspect_ic.analysis.awareness.cli import scan_awareness_command
+    except ImportError:  # optional: the other analysis commands keep working
+        return
+    app.command("scan-awareness")(scan_awareness_command)
+    app.command("audit")(audit_command)
+
+
+_register_scanner_and_audit()
+
+
 def main() -> None:
     """Entry point for running the sub-app on its own (``python -m inspect_ic.analysis.cli``)."""
     app()

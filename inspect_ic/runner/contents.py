@@ -69,7 +69,7 @@ def _analysis_blocks(plan: RunPlan) -> dict[str, Any]:
     lexicon_version: Any = None
     lexicon_sha: Any = None
     try:
-        from inspect_ic.analysis import eval_awareness  # type: ignore[attr-defined]
+        from inspect_ic.analysis import awareness as eval_awareness
 
         lexicon_version = getattr(eval_awareness, "LEXICON_VERSION", None)
         lexicon_path = getattr(eval_awareness, "LEXICON_PATH", None)

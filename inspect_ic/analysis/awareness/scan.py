@@ -61,7 +61,9 @@ class LogScan:
         self.skipped += other.skipped
 
 
-def _context(run_dir: Path, log_path: Path, header: Any) -> LogContext:
+def log_context(run_dir: Path, log_path: Path, header: Any) -> LogContext:
+    """Per-log facts for state rows: relative path, model, task and repeat id (from eval
+    metadata ``repeat_id``, else the ``repeat_NN`` folder name)."""
     rel = log_path.relative_to(run_dir)
     repeat_dir = next((p for p in rel.parts[:-1] if "repeat" in p), "")
     metadata = header.eval.metadata or {}
@@ -152,7 +154,7 @@ def scan_log(run_dir: Path, log_path: Path, options: ScanOptions) -> LogScan:
             logger.warning("skipping unreadable log %s: %s", rel, error)
             return out
         if ctx is None:
-            ctx = _context(run_dir, log_path, header)
+            ctx = log_context(run_dir, log_path, header)
         if error is not None:
             out.skipped.append({"log_file": rel, "sample": error.split(":", 1)[0], "reason": error})
             continue
