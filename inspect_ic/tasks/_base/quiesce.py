@@ -3,22 +3,26 @@
 On the ``bwrap`` provider the jail's processes are listed and killed from the host; on any other
 provider an in-sandbox helper does the same through ``/proc``. Only the processes bootstrap
 started (service, placeholder daemons, chain node) survive, so nothing the agent left behind can
-race the scorer. Both paths repeat until a listing shows nothing to kill: a process that forks
-and exits in a loop changes its pid faster than one pass can catch it.
+race the scorer. Both paths repeat until several listings in a row show nothing to kill: a
+process that forks and exits in a loop changes its pid faster than one pass can catch it, and a
+zombie of such a process (not yet reaped) counts as activity, not as a clean listing.
 """
 
 from __future__ import annotations
 
+import anyio
 from inspect_ai.util import SandboxEnvironment
 
 from inspect_ic.tasks._base.jail import HARNESS_ENV
 
-MAX_ROUNDS = 50
+MAX_ROUNDS = 200
+CLEAN_LISTINGS = 3
+CLEAN_PAUSE_SECONDS = 0.01
 
 _PROC_KILLER = r"""
 import os, sys, signal, time
 allowed = set(int(p) for p in sys.argv[1].split(",") if p)
-rounds = int(sys.argv[2])
+rounds, clean_needed = int(sys.argv[2]), int(sys.argv[3])
 me = os.getpid()
 chain = set()
 pid = me
@@ -30,14 +34,16 @@ while pid > 1:
     except OSError:
         break
 names = []
+clean = 0
 for _ in range(rounds):
-    found = 0
+    activity = 0
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         p = int(entry)
         if p == 1 or p in chain or p in allowed:
             continue
+        activity += 1
         try:
             with open(f"/proc/{p}/stat") as fh:
                 if fh.read().rsplit(")", 1)[1].split()[0] == "Z":
@@ -46,10 +52,10 @@ for _ in range(rounds):
                 name = fh.read().strip()
             os.kill(p, signal.SIGKILL)
             names.append(name)
-            found += 1
         except OSError:
             pass
-    if not found:
+    clean = 0 if activity else clean + 1
+    if clean >= clean_needed:
         break
     time.sleep(0.01)
 sys.exit(min(len(names), 250))
@@ -72,13 +78,17 @@ async def quiesce(sbx: SandboxEnvironment, allowed_pids: set[int]) -> tuple[int,
         jail = None
     if jail is not None:
         names: list[str] = []
+        clean = 0
         for _ in range(MAX_ROUNDS):
-            procs = await jail.jail_processes()
-            victims = [p for p in procs if p.jail_pid not in allowed_pids and p.state != "Z"]
-            if not victims:
+            others = [p for p in await jail.jail_processes() if p.jail_pid not in allowed_pids]
+            victims = [p for p in others if p.state != "Z"]
+            if victims:
+                await jail.kill_jail_processes([p.jail_pid for p in victims])
+                names += [p.comm for p in victims]
+            clean = 0 if others else clean + 1
+            if clean >= CLEAN_LISTINGS:
                 break
-            await jail.kill_jail_processes([p.jail_pid for p in victims])
-            names += [p.comm for p in victims]
+            await anyio.sleep(CLEAN_PAUSE_SECONDS)
         return len(names), names
     result = await sbx.exec(
         [
@@ -90,6 +100,7 @@ async def quiesce(sbx: SandboxEnvironment, allowed_pids: set[int]) -> tuple[int,
             _PROC_KILLER,
             ",".join(map(str, allowed_pids)),
             str(MAX_ROUNDS),
+            str(CLEAN_LISTINGS),
         ],
         cwd="/",
         env=HARNESS_ENV,
