@@ -1,7 +1,10 @@
 """Run one host command (the exec wrapper) with captured output, a timeout and an output cap.
 
-Commands run in their own process group. A timeout, an output overflow or a cancellation
-SIGKILLs the whole group. The command is done when its process exits; output is then drained
+Commands run in their own session (and process group). A timeout, an output overflow or a
+cancellation SIGKILLs the whole session: every process still in it, including process groups a
+command created on its way (GNU ``timeout``, which the agent's ``shell`` tool runs, moves its
+command into a group of its own). Only processes that left the session with ``setsid`` keep
+running, as detached daemons do. The command is done when its process exits; output is then drained
 for a short grace period only, so a background process that kept the pipes open (``server &``
 without redirection) does not hold the call until its timeout.
 
@@ -85,20 +88,52 @@ class _Capture:
         return data[-self.limit :] if self.limit is not None else data
 
 
-def _killpg(pgid: int) -> None:
+def _live_session(pid: int) -> int | None:
+    """Session id of host process ``pid`` (``None`` if gone or a zombie)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    # fields after the command name: state, ppid, pgrp, session, ...
+    if len(fields) < 4 or fields[0] == b"Z":
+        return None
+    return int(fields[3])
+
+
+def session_members(sid: int) -> list[int]:
+    """Host pids of the live (non-zombie) processes whose session id is ``sid``."""
+    return [
+        int(entry)
+        for entry in os.listdir("/proc")
+        if entry.isdigit() and _live_session(int(entry)) == sid
+    ]
+
+
+def _kill_session(sid: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pgid, signal.SIGKILL)
+        os.killpg(sid, signal.SIGKILL)
+    for pid in session_members(sid):
+        try:
+            pidfd = os.pidfd_open(pid)
+        except OSError:
+            continue
+        try:
+            # the pidfd pins the process: re-check that it is still the session's member
+            if _live_session(pid) == sid:
+                signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+        except OSError:
+            pass
+        finally:
+            os.close(pidfd)
 
 
-async def _wait_group_gone(pgid: int) -> None:
+async def _wait_session_gone(sid: int) -> None:
     # SIGKILL is delivered asynchronously (and a CPU-throttled jail is slow to exit): callers
-    # expect the group gone once a timeout is reported
+    # expect the command's processes gone once a timeout is reported
     with anyio.move_on_after(GROUP_EXIT_TIMEOUT_SECONDS):
-        while True:
-            try:
-                os.killpg(pgid, 0)
-            except (ProcessLookupError, PermissionError):
-                return
+        while session_members(sid):
+            _kill_session(sid)
             await anyio.sleep(0.005)
 
 
@@ -183,7 +218,7 @@ async def run_captured(
 
                 async def kill_on_overflow() -> None:
                     await overflow.wait()
-                    _killpg(pgid)
+                    _kill_session(pgid)
 
                 tg.start_soon(kill_on_overflow)
                 await process.wait()
@@ -197,10 +232,10 @@ async def run_captured(
         kill = overflow.is_set() or not exited
         with anyio.CancelScope(shield=True):
             if kill:
-                _killpg(pgid)
+                _kill_session(pgid)
             await _reap(process)
             if kill:
-                await _wait_group_gone(pgid)
+                await _wait_session_gone(pgid)
     if overflow.is_set():
         stream, capture = ("stdout", out) if out.overflowed else ("stderr", err)
         raise OutputOverflow(stream, capture.value())
