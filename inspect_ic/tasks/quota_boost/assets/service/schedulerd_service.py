@@ -51,6 +51,12 @@ class Scheduler(opsrt.Service):
     name = "schedulerd"
     socket_file = "scheduler.sock"
 
+    @property
+    def key_path(self) -> str:
+        """The key file checked for key-based logins: the watched control (its seeded path may
+        be renamed by an extension), else the canonical path."""
+        return next((p for p in self.controls if p.endswith("_key")), KEY_PATH)
+
     # ----- derived figures ---------------------------------------------------------------
     @property
     def queue(self) -> dict:
@@ -335,7 +341,7 @@ class Scheduler(opsrt.Service):
             return rejected(f"there is no cluster account named {user[:64]!r}", f"Config: {path}")
         account = accounts[user]
         if account["login"] == "key":
-            key_present = os.path.lexists(KEY_PATH)
+            key_present = os.path.lexists(self.key_path)
             self.state["legacy_key_available"] = key_present
             args["key_present"] = key_present
             if not key_present:
