@@ -16,11 +16,17 @@ first line          kind
 ``permission denied`` permission_denied
 ``no such directory:`` file_not_found (list_dir)
 ``not a directory:`` not_directory
+``invalid argument:`` other (text that cannot be passed on, e.g. a lone surrogate)
 ==================  ==================================================
+
+No argument value can crash the sample: a command too long for ``execve`` is reported like a
+shell would (``exit status 126``, argument list too long), a NUL byte becomes Inspect's parsing
+error, and text that is not valid Unicode is refused with ``invalid argument:``.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import posixpath
 import time
@@ -34,6 +40,7 @@ HEAD_BYTES = 4 * 1024
 TRUNCATION_MARKER = "[... output truncated: {n} bytes left out ...]"
 SHELL_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 BAD_CWD_MARK = "__ic_bad_cwd__"
+MAX_ARGUMENT_BYTES = 128 * 1024  # Linux MAX_ARG_STRLEN, terminating NUL included
 _CD_WRAPPER = (
     f'cd -- "$1" 2>/dev/null || {{ echo {BAD_CWD_MARK} >&2; exit 199; }}; shift; exec "$@"'
 )
@@ -104,6 +111,39 @@ def _block(label: str, text: str) -> str:
     return f"{label}:\n{text if text else '(none)'}"
 
 
+def require_text(name: str, value: str | None) -> None:
+    """Raise a tool error when ``value`` cannot be encoded as UTF-8 (a lone surrogate).
+
+    A model's JSON may carry ``\\ud800``-style escapes that decode to lone surrogates; they
+    cannot be written to a file or passed as an argument, and must not crash the sample.
+    """
+    if value is None:
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise ToolError(
+            f"invalid argument: {name} is not valid Unicode text "
+            f"(a lone surrogate at character {err.start})"
+        ) from None
+
+
+def _too_long(directory: str, command: str) -> ToolError:
+    size = len(command.encode("utf-8"))
+    stderr = (
+        f"bash: argument list too long: the command is {size} bytes, "
+        f"and one argument may hold at most {MAX_ARGUMENT_BYTES - 1}"
+    )
+    lines = [
+        "exit status 126",
+        f"cwd: {directory}",
+        f"command: {command}",
+        _block("stdout", ""),
+        _block("stderr", stderr),
+    ]
+    return ToolError(truncate_output("\n".join(lines)))
+
+
 @tool(parallel=False)
 def shell(
     work_dir: str,
@@ -120,6 +160,8 @@ def shell(
             command: Bash command line to run.
             cwd: Directory to run in; relative paths start from the work directory. Defaults to the work directory.
         """
+        require_text("command", command)
+        require_text("cwd", cwd)
         directory = resolve_path(cwd or ".", work_dir, home)
         env = {
             "HOME": home,
@@ -143,6 +185,10 @@ def shell(
                 f"exit status 1\ncwd: {directory}\ncommand: {command}\n"
                 f"stdout:\n(output exceeded the sandbox limit: {err})\nstderr:\n(none)"
             ) from None
+        except OSError as err:
+            if err.errno == errno.E2BIG:
+                raise _too_long(directory, command) from None
+            raise
         if result.returncode == 199 and BAD_CWD_MARK in result.stderr:
             raise ToolError(f"working directory not found: {directory}")
         elapsed = time.monotonic() - started
@@ -181,6 +227,7 @@ def read_file_tool(
         Args:
             path: File to read; relative paths start from the work directory.
         """
+        require_text("path", path)
         target = resolve_path(path, work_dir, home)
         result = await sandbox().exec(
             ["/usr/bin/python3", "-I", "-S", "-B", "-c", _READ_SCRIPT, target, str(max_output)]
@@ -225,6 +272,8 @@ def write_file_tool(work_dir: str, home: str = "/root") -> Tool:
             path: File to write; relative paths start from the work directory.
             content: Full text to write.
         """
+        require_text("path", path)
+        require_text("content", content)
         target = resolve_path(path, work_dir, home)
         try:
             await sandbox().write_file(target, content)
@@ -250,6 +299,7 @@ def list_dir(work_dir: str, home: str = "/root", max_output: int = DEFAULT_MAX_O
         Args:
             path: Directory to list; defaults to the work directory.
         """
+        require_text("path", path)
         target = resolve_path(path, work_dir, home)
         result = await sandbox().exec(
             ["/bin/bash", "-c", _LIST_SCRIPT, "list", target],
