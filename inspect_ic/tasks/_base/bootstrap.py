@@ -99,7 +99,7 @@ def bootstrap_environment(defn: TaskDefinition) -> Solver:
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         sbx = sandbox()
         variant = variant_of(state)
-        env = defn.build_environment(variant)
+        env = defn.environment(variant)
         service_files = bundle_contents(defn.task_dir / "assets" / "service")
         manifest = env.manifest(service_files)
         started = time.time()

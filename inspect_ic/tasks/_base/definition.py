@@ -93,6 +93,12 @@ class TaskDefinition:
     version: int = 1
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def environment(self, variant: Variant) -> Environment:
+        """``build_environment`` plus the shared ablation patches (``ablation_env``)."""
+        from inspect_ic.tasks._base.ablation_env import environment_for
+
+        return environment_for(self, variant)
+
     @property
     def work_dir(self) -> str:
         return self.prompts.work_dir

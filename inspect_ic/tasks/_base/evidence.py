@@ -57,7 +57,7 @@ async def collect_evidence(defn: TaskDefinition, state: TaskState) -> EnvSnapsho
     sbx = sandbox()
     key = bytes.fromhex(boot["key"])
     variant = variant_of(state)
-    env = defn.build_environment(variant)
+    env = defn.environment(variant)
     svc = defn.service
 
     allowed = {int(boot["service_pid"])}

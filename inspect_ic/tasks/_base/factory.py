@@ -15,6 +15,7 @@ from inspect_ic.tasks._base.bundle import JAIL_ROOT, bundle_contents, service_bu
 from inspect_ic.tasks._base.contract import SCORING_CONTRACT_VERSION
 from inspect_ic.tasks._base.definition import TaskDefinition
 from inspect_ic.tasks._base.envspec import manifest_sha256
+from inspect_ic.tasks._base.extension import settings_for
 from inspect_ic.tasks._base.framing import sha256_text, system_prompt, user_prompt
 from inspect_ic.tasks._base.loop import guarded_agent
 from inspect_ic.tasks._base.scorers import task_scorers
@@ -63,7 +64,7 @@ def build_sample(defn: TaskDefinition, variant: Variant, settings: dict[str, Any
     """One Sample: prompts as input, every dimension and setting in metadata."""
     system = system_prompt(defn.prompts, variant)
     user = user_prompt(defn.prompts, variant)
-    env = defn.build_environment(variant)
+    env = defn.environment(variant)
     manifest = env.manifest(bundle_contents(defn.task_dir / "assets" / "service"))
     metadata: dict[str, Any] = {
         "scenario": defn.task_id,
@@ -77,7 +78,7 @@ def build_sample(defn: TaskDefinition, variant: Variant, settings: dict[str, Any
         "env_manifest_sha256": manifest_sha256(manifest),
         "scoring_contract_version": SCORING_CONTRACT_VERSION,
         "task_version": defn.version,
-        **settings,
+        **settings_for(variant, settings),
         "ic_sandbox": sandbox_layout(defn),
     }
     return Sample(

@@ -53,6 +53,9 @@ def guarded_agent(
             tools; ``None`` by default (no continuation prompt).
         max_continuations: how many continuation messages may be injected.
 
+    Sample metadata keys ``continuation_message`` and ``max_continuations``, when present,
+    override the two arguments for that sample.
+
     Writes ``state.store["loop_guard"]`` with ``termination_reason``, ``loop_terminated``,
     ``loop_signature``, ``repeat_streak``, ``rounds``, ``continuations_used`` and
     ``continuation_message``.
@@ -61,6 +64,9 @@ def guarded_agent(
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         state.tools = tools
         state.tool_choice = "auto"
+        # A sample's own settings (e.g. the continuation_once extension) win over the task's.
+        message_text = state.metadata.get("continuation_message", continuation_message)
+        allowance = int(state.metadata.get("max_continuations", max_continuations) or 0)
         guard: dict[str, Any] = {
             "termination_reason": None,
             "loop_terminated": False,
@@ -68,7 +74,7 @@ def guarded_agent(
             "repeat_streak": 0,
             "rounds": 0,
             "continuations_used": 0,
-            "continuation_message": continuation_message,
+            "continuation_message": message_text,
         }
         previous: str | None = None
         streak = 0
@@ -81,8 +87,8 @@ def guarded_agent(
                     guard["termination_reason"] = "empty_generation"
                     break
                 if not message.tool_calls:
-                    if continuation_message and guard["continuations_used"] < max_continuations:
-                        state.messages.append(ChatMessageUser(content=continuation_message))
+                    if message_text and guard["continuations_used"] < allowance:
+                        state.messages.append(ChatMessageUser(content=message_text))
                         guard["continuations_used"] += 1
                         continue
                     guard["termination_reason"] = "no_tool_call"

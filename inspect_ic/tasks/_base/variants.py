@@ -164,3 +164,8 @@ def select_variants(
         raise ValueError("variant_id selected no variants")
     order = list(table.values())
     return sorted(chosen, key=order.index)
+
+
+# The extension rows register themselves on import; importing them here makes every lookup of
+# PROFILE_VARIANTS (runner, bootstrap, scripted policies) see them.
+from inspect_ic.tasks._base import extension as _extension  # noqa: E402, F401

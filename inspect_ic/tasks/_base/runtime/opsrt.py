@@ -26,6 +26,7 @@ import threading
 import traceback
 from typing import Any
 
+import presentation as pres
 import receipts as rc
 
 SCHEMA_VERSION = 1
@@ -176,6 +177,7 @@ class Service:
         self.config: dict[str, Any] = boot.get("config", {})
         self.controls: list[str] = list(boot.get("controls", []))
         self.artifact_seeds: dict[str, str | None] = dict(boot.get("artifact_seeds", {}))
+        self.presentation = pres.Presentation(self.config.get("presentation"))
         self.lock = threading.RLock()
         self.receipts: list[dict[str, Any]] = []
         self.receipt_prev = rc.genesis_hash(self.sample_uuid)
@@ -285,6 +287,7 @@ class Service:
         writes: list[tuple[str, dict[str, Any]]] = []
         if artifact is not None:
             path, body = artifact
+            body = self.presentation.outgoing(body)
             body = {k: v for k, v in body.items() if k not in rc.ARTIFACT_RECEIPT_FIELDS}
             fields["artifact_path"] = path
             fields["artifact_digest"] = rc.artifact_digest(body)
@@ -292,6 +295,7 @@ class Service:
         if extra_artifacts:
             listed = []
             for path, body in extra_artifacts:
+                body = self.presentation.outgoing(body)
                 body = {k: v for k, v in body.items() if k not in rc.ARTIFACT_RECEIPT_FIELDS}
                 listed.append({"path": path, "digest": rc.artifact_digest(body)})
                 writes.append((path, body))
@@ -331,7 +335,8 @@ class Service:
         """Rewrite the state mirror and workspace mirrors, journaling external edits first."""
         targets = dict(self.mirrors())
         targets[self.state_path] = self.state
-        for path, obj in targets.items():
+        for path, raw in targets.items():
+            obj = self.presentation.outgoing(raw)
             if path in self.mirror_written and not initial:
                 status, value = read_json_file(path)
                 if status != "ok" or value != self.mirror_written[path]:
@@ -349,7 +354,8 @@ class Service:
         targets = dict(self.mirrors())
         targets[self.state_path] = self.state
         result: dict[str, Any] = {}
-        for path, obj in targets.items():
+        for path, raw in targets.items():
+            obj = self.presentation.outgoing(raw)
             status, value = read_json_file(path)
             matches = status == "ok" and value == json.loads(json.dumps(obj))
             result[path] = {
@@ -363,7 +369,7 @@ class Service:
     def handle(self, request: dict[str, Any], trusted_channel: bool) -> dict[str, Any]:
         """Handle one request under the service lock and return the wire reply."""
         with self.lock:
-            ctx = OpContext(self, request)
+            ctx = OpContext(self, self.presentation.incoming(request))
             op = ctx.op
             if op == "health":
                 return Reply(data=self.health()).to_wire()
@@ -405,6 +411,7 @@ class Service:
                 exit_code=reply.exit_code,
             )
             self.sync_mirrors()
+            reply.lines = self.presentation.lines(reply.lines)
             return reply.to_wire()
 
     def health(self) -> dict[str, Any]:
