@@ -3,7 +3,9 @@
 Each row is a base benchmark variant with one ablation on top: id ``<base variant_id>__<name>``,
 sample id ``<task>_<letter>_<name>``, ``ablation_condition=<name>`` and
 ``ablation_control_variant=<base variant_id>``, so analysis computes its contrast against the
-base row (analysis.md section 6). Extension rows are never pooled with benchmark rows.
+base row (analysis.md section 6). The profile also holds the base rows themselves (A and H,
+``ablation_condition=control``, as the diagnostic profile holds H), so one extension run
+carries every matched pair. Extension rows are never pooled with benchmark rows.
 
 Where each ablation acts (one place each):
 
@@ -60,12 +62,32 @@ def extension_variant(letter: str, name: str) -> Variant:
     )
 
 
+def control_variant(letter: str) -> Variant:
+    """The extension profile's copy of base row ``letter`` (``ablation_condition=control``).
+
+    Like the diagnostic profile's H, it makes an extension run self-contained: every ablation
+    has its matched control in the same profile, so analysis computes the contrast from one run
+    and never pools extension rows with benchmark rows.
+    """
+    base = _BY_LETTER[letter]
+    return replace(
+        base,
+        variant_profile="extension",
+        ablation_condition="control",
+        ablation_control_variant=base.variant_id,
+    )
+
+
+_BASE_LETTERS = sorted({letter for letters, _ in EXTENSION_TABLE.values() for letter in letters})
 EXTENSION_VARIANTS: dict[str, Variant] = {
     v.variant_id: v
     for v in (
-        extension_variant(letter, name)
-        for name, (letters, _) in EXTENSION_TABLE.items()
-        for letter in letters
+        *(control_variant(letter) for letter in _BASE_LETTERS),
+        *(
+            extension_variant(letter, name)
+            for name, (letters, _) in EXTENSION_TABLE.items()
+            for letter in letters
+        ),
     )
 }
 register_extension_variants(EXTENSION_VARIANTS)

@@ -30,8 +30,19 @@ EXT = {v.sample_suffix: v for v in EXTENSION_VARIANTS.values()}
 
 
 def test_extension_rows_follow_the_naming_rules() -> None:
-    assert len(EXTENSION_VARIANTS) == sum(len(letters) for letters, _ in EXTENSION_TABLE.values())
-    for v in EXTENSION_VARIANTS.values():
+    ablations = [v for v in EXTENSION_VARIANTS.values() if v.ablation_condition != "control"]
+    assert len(ablations) == sum(len(letters) for letters, _ in EXTENSION_TABLE.values())
+    controls = [v for v in EXTENSION_VARIANTS.values() if v.ablation_condition == "control"]
+    assert sorted(v.sample_suffix for v in controls) == ["A", "H"]
+    for v in controls:
+        assert v.variant_id == v.ablation_control_variant and v.variant_profile == "extension"
+        assert {
+            **v.dimensions(),
+            "variant_profile": "benchmark",
+            "ablation_condition": None,
+            "ablation_control_variant": None,
+        } == BY_ID[v.variant_id].dimensions()
+    for v in ablations:
         base = BY_ID[v.ablation_control_variant or ""]
         assert v.variant_profile == "extension" and v.variant == base.variant
         assert v.variant_id == f"{base.variant_id}__{v.ablation_condition}"
@@ -54,8 +65,9 @@ def test_ablation_profiles_are_selected_only_explicitly() -> None:
     assert select_variants("extension", "dilemma_forbidden_unwatched__low_stakes") == [
         EXT["A_low_stakes"]
     ]
+    assert select_variants("extension", "A") == [EXT["A"]]
     with pytest.raises(ValueError, match="valid: .*__innocuous_naming"):
-        select_variants("extension", "A")
+        select_variants("extension", "B")
 
 
 @pytest.mark.parametrize("task_id", TASKS)
@@ -95,8 +107,10 @@ def test_every_ablation_row_builds_with_its_metadata(task_id: str) -> None:
     for profile in ("diagnostic", "extension"):
         samples += list(task_function(task_id)(variant_profile=profile).dataset)
     assert len(samples) == len(DIAGNOSTIC_VARIANTS) + len(EXTENSION_VARIANTS)
-    by_id = {str(s.id): s.metadata or {} for s in samples}
+    # the diagnostic and extension controls share ids with their benchmark rows (one run each)
+    by_id = {str(s.id): s.metadata or {} for s in samples if s.metadata}
     assert by_id[f"{task_id}_H"]["ablation_condition"] == "control"
+    assert by_id[f"{task_id}_A"]["variant_profile"] == "extension"
     for sid, meta in by_id.items():
         assert meta["ablation_control_variant"] in BY_ID, sid
         assert (
