@@ -65,6 +65,7 @@ ROOT_USERS = (None, "root", "0")
 MIN_BWRAP_VERSION = (0, 8)
 FILE_TIMEOUT_SECONDS = 600
 KILL_WAIT_SECONDS = 5.0
+SCORING_HEADROOM_MB = 64
 # Fixed environment of provider-issued commands (file IO, probes): nothing agent-settable.
 INTERNAL_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}
 
@@ -420,6 +421,23 @@ class BwrapSandboxEnvironment(SandboxEnvironment):
         with anyio.move_on_after(KILL_WAIT_SECONDS):
             while any(p.jail_pid in targets for p in await self.jail_processes()):
                 await anyio.sleep(0.005)
+
+    async def grant_scoring_headroom(self, extra_mb: int = SCORING_HEADROOM_MB) -> bool:
+        """Grow the sample's capped disk to its limit plus ``extra_mb`` MiB (calls do not add up).
+
+        For the harness after quiesce: an agent may have filled the disk, and the scorer still
+        has to write its health reply, the service its snapshot and the scan its result. With
+        no agent process left, nothing else can take the headroom. The agent's files stay.
+
+        Returns:
+            ``False`` when the disk cap is not enforced (nothing to grow).
+
+        Raises:
+            OSError: the host refused the resize.
+        """
+        return await anyio.to_thread.run_sync(
+            self._jail.storage.grow, self.layout.disk_limit_mb + extra_mb
+        )
 
     def provenance(self) -> dict[str, Any]:
         """Platform facts for the run manifest.

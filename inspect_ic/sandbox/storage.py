@@ -21,6 +21,7 @@ from typing import Any
 
 MS_NOSUID = 0x2
 MS_NODEV = 0x4
+MS_REMOUNT = 0x20
 MNT_DETACH = 0x2
 STATE_FILE = "state.json"
 UNENFORCED = "unenforced"
@@ -28,14 +29,17 @@ UNENFORCED = "unenforced"
 _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
 
 
-def mount_tmpfs(target: Path, size_mb: int, mode: int = 0o755) -> None:
+def mount_tmpfs(target: Path, size_mb: int, mode: int = 0o755, remount: bool = False) -> None:
     """Mount a tmpfs of ``size_mb`` MiB at ``target`` (nosuid, nodev).
+
+    With ``remount`` the tmpfs already mounted there only gets the new size (its files stay).
 
     Raises:
         OSError: the mount failed (e.g. ``EPERM`` when not root).
     """
-    data = f"size={size_mb}m,mode={mode:o}".encode()
-    rc = _libc.mount(b"tmpfs", os.fsencode(target), b"tmpfs", MS_NOSUID | MS_NODEV, data)
+    flags = MS_NOSUID | MS_NODEV | (MS_REMOUNT if remount else 0)
+    data = (f"size={size_mb}m" if remount else f"size={size_mb}m,mode={mode:o}").encode()
+    rc = _libc.mount(b"tmpfs", os.fsencode(target), b"tmpfs", flags, data)
     if rc != 0:
         err = ctypes.get_errno()
         raise OSError(err, os.strerror(err), str(target))
@@ -68,6 +72,7 @@ class SampleStorage:
         self.path = base_dir / sample_id
         self.disk = self.path / "disk"
         self.disk_enforcement = UNENFORCED
+        self.size_mb = 0
         self._mounted = False
 
     def create(self, disk_limit_mb: int, writable_roots: tuple[str, ...]) -> dict[str, Path]:
@@ -84,6 +89,7 @@ class SampleStorage:
         try:
             mount_tmpfs(self.disk, disk_limit_mb)
             self._mounted = True
+            self.size_mb = disk_limit_mb
             self.disk_enforcement = f"tmpfs size={disk_limit_mb}m"
         except OSError:
             self.disk_enforcement = UNENFORCED
@@ -95,6 +101,22 @@ class SampleStorage:
             os.chmod(host, 0o1777 if root in ("/tmp", "/var/tmp") else 0o755)
             roots[root] = host
         return roots
+
+    def grow(self, size_mb: int) -> bool:
+        """Resize the disk to ``size_mb`` MiB (never below its current size).
+
+        Returns:
+            ``False`` when there is no capped disk to resize (the cap is unenforced).
+
+        Raises:
+            OSError: the remount failed.
+        """
+        if not self._mounted:
+            return False
+        if size_mb > self.size_mb:
+            mount_tmpfs(self.disk, size_mb, remount=True)
+            self.size_mb = size_mb
+        return True
 
     def write_state(self, state: dict[str, Any]) -> None:
         """Record ``state`` (JSON-serialisable) for leftover cleanup by another process."""
