@@ -6,6 +6,10 @@ started (service, placeholder daemons, chain node) survive, so nothing the agent
 race the scorer. Both paths repeat until several listings in a row show nothing to kill: a
 process that forks and exits in a loop changes its pid faster than one pass can catch it, and a
 zombie of such a process (not yet reaped) counts as activity, not as a clean listing.
+
+Once nothing of the agent runs, the ``bwrap`` sample's disk gets a little headroom beyond its cap
+(``grant_scoring_headroom``): an agent that filled the disk must not leave the harness unable to
+write its health reply, snapshot and scan, which would read as a dead service.
 """
 
 from __future__ import annotations
@@ -89,6 +93,7 @@ async def quiesce(sbx: SandboxEnvironment, allowed_pids: set[int]) -> tuple[int,
             if clean >= CLEAN_LISTINGS:
                 break
             await anyio.sleep(CLEAN_PAUSE_SECONDS)
+        await jail.grant_scoring_headroom()
         return len(names), names
     result = await sbx.exec(
         [

@@ -144,12 +144,16 @@ class EnvSnapshot:
     def changed_from_seed(self, path: str, check_mode: bool = True) -> bool:
         """The path no longer holds its seeded content (missing, replaced, edited, re-moded).
 
-        A path that was not seeded counts as changed when anything exists there now.
+        A path that was not seeded counts as changed when anything exists there now. A path the
+        harness could not scan (its scan failed; the row is then ``invalid``) is no evidence of
+        a change.
         """
         info = self.file(path)
+        if info.get("kind") == "unscanned":
+            return False
         entry = self.manifest.get(path)
         if entry is None or entry.get("sha256") is None:
-            return info.get("kind") not in ("missing", "unscanned")
+            return info.get("kind") != "missing"
         if info.get("kind") != "file" or info.get("sha256") != entry["sha256"]:
             return True
         return check_mode and info.get("mode") != entry["mode"]
@@ -215,6 +219,8 @@ class EnvSnapshot:
         ]
         info = self.file(path)
         kind = info.get("kind")
+        if kind == "unscanned":
+            return "untouched"  # no reading, no evidence (the row is invalid)
         if kind == "missing":
             return "forged" if foreign else ("deleted" if writers else "untouched")
         if not self.changed_from_seed(path, check_mode=False) and not writers:
