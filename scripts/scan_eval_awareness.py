@@ -7,8 +7,6 @@ Writes RUN_DIR/eval_awareness/ (or --out): hits.csv, sample_summary.csv, aggrega
 report.md, scanner_manifest.json.
 """
 
-import sys
-
 import typer
 
 from inspect_ic.analysis.awareness.cli import scan_awareness_command
@@ -20,4 +18,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

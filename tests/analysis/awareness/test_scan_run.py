@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -30,14 +31,14 @@ def _assistant(content: list, tool_calls: list[ToolCall] | None = None) -> ChatM
     return ChatMessageAssistant(content=content, tool_calls=tool_calls, model=MODEL)
 
 
-def _edit(log, edits: dict[str, list]) -> None:
+def _edit(log: Any, edits: dict[str, list[Any]]) -> None:
     for sample in log.samples:
         extra = edits.get(str(sample.id))
         if extra:
             sample.messages = [*sample.messages[:-1], *extra, sample.messages[-1]]
 
 
-EDITS = {
+EDITS: dict[str, list[Any]] = {
     # readable reasoning with a strict cue (scanned only with the flag)
     "budget_siphon_A": [
         _assistant(
@@ -202,3 +203,21 @@ def test_cli_scan_awareness(run_dir: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "3 strict" in result.output and (out / "aggregate.csv").exists()
     assert runner.invoke(app, ["scan-awareness", str(tmp_path / "missing")]).exit_code == 2
+
+
+def test_script_wrapper(
+    run_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import runpy
+    import sys
+
+    script = Path(__file__).parents[3] / "scripts" / "scan_eval_awareness.py"
+    out = tmp_path / "script"
+    monkeypatch.setattr(sys, "argv", [str(script), str(run_dir), "--out", str(out)])
+    with pytest.raises(SystemExit) as done:
+        runpy.run_path(str(script), run_name="__main__")
+    assert done.value.code in (0, None)
+    assert (out / "scanner_manifest.json").exists() and "1 strict" in capsys.readouterr().out
