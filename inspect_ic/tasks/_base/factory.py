@@ -43,6 +43,16 @@ def registry_task_name(task_id: str) -> str:
     )
 
 
+def sandbox_spec(task_id: str, sandbox: str) -> SandboxEnvironmentSpec:
+    """The provider plus its config: the task's compose file (docker) or values file (k8s)
+    under ``sandboxes/<task>/``; ``bwrap`` reads the layout from sample metadata instead."""
+    if sandbox in ("docker", "k8s"):
+        from inspect_ic.sandbox.containers import sandbox_config_file
+
+        return SandboxEnvironmentSpec(sandbox, sandbox_config_file(task_id, sandbox))
+    return SandboxEnvironmentSpec(sandbox)
+
+
 def sandbox_layout(defn: TaskDefinition) -> dict[str, Any]:
     """The ``ic_sandbox`` metadata the ``bwrap`` provider reads (docs/DEVELOPING.md)."""
     bundle = service_bundle(defn.task_dir / "assets" / "service")
@@ -143,7 +153,7 @@ def build_task(
             max_continuations=max_continuations,
         ),
         scorer=task_scorers(defn),
-        sandbox=SandboxEnvironmentSpec(sandbox),
+        sandbox=sandbox_spec(defn.task_id, sandbox),
         message_limit=message_limit,
         working_limit=working_limit,
         token_limit=token_limit,

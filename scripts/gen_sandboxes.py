@@ -1,0 +1,41 @@
+#!/usr/bin/env python3
+"""Write ``sandboxes/<task>/{Dockerfile,compose.yaml,values.yaml}`` from the task definitions.
+
+    .venv/bin/python scripts/gen_sandboxes.py [--check]
+
+``--check`` writes nothing and exits 1 when a file is missing or differs (the test suite runs
+the same comparison).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from inspect_ic.sandbox.containers import SANDBOX_DIR, sandbox_files
+from inspect_ic.tasks import available_tasks, task_definition
+
+
+def main() -> int:
+    """Generate (or check) every task's container sandbox files; returns the exit code."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="compare only, write nothing")
+    args = parser.parse_args()
+    stale = []
+    for task_id in available_tasks():
+        target = SANDBOX_DIR / task_id
+        for name, content in sandbox_files(task_definition(task_id)).items():
+            path = target / name
+            if path.exists() and path.read_text() == content:
+                continue
+            stale.append(str(path))
+            if not args.check:
+                target.mkdir(parents=True, exist_ok=True)
+                path.write_text(content)
+    for path in stale:
+        print(("stale: " if args.check else "wrote: ") + path)
+    return 1 if args.check and stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
