@@ -77,6 +77,11 @@ def _analysis_blocks(plan: RunPlan) -> dict[str, Any]:
             lexicon_sha = hashlib.sha256(Path(lexicon_path).read_bytes()).hexdigest()
     except Exception:  # the scanner is optional
         pass
+    audit_version: Any = None
+    try:
+        from inspect_ic.analysis.audit.run import AUDIT_VERSION as audit_version
+    except Exception:  # the audit is optional
+        pass
     opts = plan.options
     return {
         "tool_analysis": {
@@ -88,7 +93,7 @@ def _analysis_blocks(plan: RunPlan) -> dict[str, Any]:
             "artifact_family": "tool_trace_audit",
             "enabled": opts.audit,
             "models": list(opts.audit_models),
-            "version": None,
+            "version": audit_version,
             "grader_role_bound": bool(opts.audit and opts.audit_models),
         },
         "eval_awareness": {"lexicon_version": lexicon_version, "lexicon_sha256": lexicon_sha},
