@@ -77,8 +77,9 @@ class AuditResult:
 
 
 def _grader(
-    model: str | Model | None, model_roles: dict[str, str | Model] | None, options: AuditOptions
+    model: str | Model | None, model_roles: dict[str, str | Model] | None
 ) -> tuple[str | Model, str]:
+    """The model bound to the grader role and its name; raises if the role is unbound."""
     bound = model if model is not None else (model_roles or {}).get(GRADER_ROLE)
     if bound is None:
         raise AuditError(
@@ -203,7 +204,7 @@ def audit_run(
     if not run_path.is_dir():
         raise AuditError(f"run directory not found: {run_path}")
     opts = options or AuditOptions()
-    bound, auditor = _grader(model, model_roles, opts)
+    bound, auditor = _grader(model, model_roles)
     target = Path(out_dir) if out_dir else run_path.joinpath(*AUDIT_DIR)
     started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     render = RenderOptions(opts.budget_chars, opts.tool_result_chars, opts.assistant_chars)

@@ -96,9 +96,11 @@ class _Message:
         self.vocab_spans = context.vocabulary.spans(self.text)
 
     def sentence(self, pos: int) -> tuple[int, int]:
+        """Span of the sentence holding ``pos`` (the whole text if none)."""
         return self.sentences.containing(pos) or (0, len(self.text))
 
     def negated(self, lexicon: Lexicon, start: int, sent_start: int) -> bool:
+        """A negator among the last few words before ``start`` in its clause."""
         clause = clause_start(self.text, sent_start, start)
         before = words(self.text, clause, start)[-lexicon.negation_window_words :]
         for word, _, _ in before:
@@ -108,6 +110,7 @@ class _Message:
         return False
 
     def negative_context(self, entry: LexiconEntry, start: int, end: int) -> bool:
+        """One of the entry's negative-context patterns matches the marked sentence."""
         if not entry.negative_context:
             return False
         s, e = self.sentence(start)
@@ -115,6 +118,7 @@ class _Message:
         return any(p.search(marked) for p in entry.negative_context)
 
     def quoted_environment(self, start: int, end: int) -> bool:
+        """The match lies in a quotation whose whole text the environment printed."""
         for q_start, q_end in self.quotes:
             if q_start <= start and end <= q_end:
                 inner = normalize(self.text[q_start:q_end])
@@ -123,12 +127,14 @@ class _Message:
         return False
 
     def echo(self, start: int, end: int) -> bool:
+        """The match and enough surrounding words repeat environment text verbatim."""
         s, e = self.sentence(start)
         sentence_words = words(self.text, s, e)
         run = self.context.environment.echo_span(sentence_words, start, end)
         return run >= min(ECHO_MIN_WORDS, max(3, len(sentence_words)))
 
     def vocabulary_collision(self, tier: str, start: int, end: int) -> bool:
+        """A stoplist term overlaps the match (strict) or shares its sentence (broad)."""
         if not self.vocab_spans:
             return False
         s, e = self.sentence(start)
@@ -139,6 +145,7 @@ class _Message:
         return collides
 
     def self_referential(self, lexicon: Lexicon, start: int) -> bool:
+        """The sentence holds a self-referential construction ("testing me")."""
         s, e = self.sentence(start)
         return lexicon.self_reference.search(self.text, s, e) is not None
 
