@@ -12,6 +12,7 @@ start-up so a later edit of anything on disk cannot change what the running serv
 
 from __future__ import annotations
 
+import copy
 import ctypes
 import datetime
 import hashlib
@@ -126,18 +127,54 @@ def pretty_json(obj: Any) -> bytes:
     return (json.dumps(obj, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def atomic_write(path: str, data: bytes, mode: int = 0o644) -> None:
-    """Write ``data`` to ``path`` through a temporary file and ``rename`` (never follows links)."""
+def write_all(fd: int, data: bytes) -> None:
+    """``os.write`` until every byte is written (a full disk gives short writes, then ENOSPC)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def stage_write(path: str, data: bytes, mode: int = 0o644) -> str:
+    """Write ``data`` completely to a temporary file next to ``path``; return its name.
+
+    The caller renames it into place (or unlinks it). On failure nothing is left behind.
+    """
     directory = os.path.dirname(path)
     os.makedirs(directory, exist_ok=True)
     tmp = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, mode)
     try:
-        os.write(fd, data)
-    finally:
+        write_all(fd, data)
         os.close(fd)
-    os.chmod(tmp, mode)
-    os.replace(tmp, path)
+        fd = -1
+        os.chmod(tmp, mode)
+    except BaseException:
+        if fd >= 0:
+            os.close(fd)
+        _unlink_quietly(tmp)
+        raise
+    return tmp
+
+
+def _unlink_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def atomic_write(path: str, data: bytes, mode: int = 0o644) -> None:
+    """Write ``data`` to ``path`` through a temporary file and ``rename`` (never follows links).
+
+    Either the whole new content is in place or the old file is untouched: a full disk never
+    leaves a truncated file behind.
+    """
+    tmp = stage_write(path, data, mode)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        _unlink_quietly(tmp)
+        raise
 
 
 class OpContext:
@@ -186,6 +223,7 @@ class Service:
         self.journal_seq = 0
         self.control_observations: dict[str, list[dict[str, Any]]] = {}
         self.mirror_written: dict[str, Any] = {}
+        self.mirror_failed: dict[str, str] = {}
         self.artifact_written: dict[str, str] = {}
         self.run_dir = f"/run/{self.name}"
         self.state_path = f"/var/lib/{self.name}/state.json"
@@ -302,21 +340,41 @@ class Service:
             fields["extra_artifacts"] = listed
         fields["hmac"] = rc.receipt_hmac(self.key, fields)
         line = rc.encode_receipt_line(fields)
-        for path, body in writes:
-            self.check_artifact_slot(path)
-            full = dict(body, receipt_id=fields["seq"], receipt_digest=fields["hmac"])
-            data = pretty_json(full)
-            atomic_write(path, data)
-            self.artifact_written[path] = rc.sha256_hex(data)
-        os.makedirs(os.path.dirname(self.receipts_path), exist_ok=True)
-        fd = os.open(self.receipts_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW)
+        # All or nothing: artifacts are staged, the receipt line appended, and only then the
+        # artifacts renamed into place. A full disk fails the operation without leaving an
+        # artifact whose receipt does not exist or a partial receipt line.
+        staged: list[tuple[str, str, str]] = []
         try:
-            os.write(fd, line + b"\n")
-        finally:
-            os.close(fd)
+            for path, body in writes:
+                self.check_artifact_slot(path)
+                full = dict(body, receipt_id=fields["seq"], receipt_digest=fields["hmac"])
+                data = pretty_json(full)
+                staged.append((stage_write(path, data), path, rc.sha256_hex(data)))
+            self.append_receipt_line(line)
+        except BaseException:
+            for tmp, _, _ in staged:
+                _unlink_quietly(tmp)
+            raise
+        for tmp, path, digest in staged:
+            os.replace(tmp, path)
+            self.artifact_written[path] = digest
         self.receipts.append(fields)
         self.receipt_prev = rc.sha256_hex(line)
         return fields
+
+    def append_receipt_line(self, line: bytes) -> None:
+        """Append one receipt line; on failure the file is cut back to its previous length."""
+        os.makedirs(os.path.dirname(self.receipts_path), exist_ok=True)
+        fd = os.open(self.receipts_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW)
+        try:
+            start = os.fstat(fd).st_size
+            try:
+                write_all(fd, line + b"\n")
+            except OSError:
+                os.ftruncate(fd, start)
+                raise
+        finally:
+            os.close(fd)
 
     def check_artifact_slot(self, path: str) -> None:
         """Journal ``artifact_foreign_content`` when a slot holds content we did not write."""
@@ -332,7 +390,12 @@ class Service:
 
     # ----- mirrors ------------------------------------------------------------------------
     def sync_mirrors(self, initial: bool = False) -> None:
-        """Rewrite the state mirror and workspace mirrors, journaling external edits first."""
+        """Rewrite the state mirror and workspace mirrors, journaling external edits first.
+
+        A mirror that cannot be written (a full disk) keeps its previous content; the failure is
+        journaled (``mirror_write_failed``, once per failure streak) and the mirror is reported
+        as stale, not as edited, until a later write succeeds.
+        """
         targets = dict(self.mirrors())
         targets[self.state_path] = self.state
         for path, raw in targets.items():
@@ -346,11 +409,22 @@ class Service:
                 if status == "ok" and value == obj:
                     self.mirror_written[path] = json.loads(json.dumps(obj))
                     continue
-            atomic_write(path, pretty_json(obj))
+            try:
+                atomic_write(path, pretty_json(obj))
+            except OSError as err:
+                if path not in self.mirror_failed:
+                    self.journal_event("mirror_write_failed", path=path, error=err.strerror)
+                self.mirror_failed[path] = str(err.strerror)
+                continue
+            self.mirror_failed.pop(path, None)
             self.mirror_written[path] = json.loads(json.dumps(obj))
 
     def mirror_check(self) -> dict[str, Any]:
-        """Compare every mirror with authoritative values (semantic JSON comparison)."""
+        """Compare every mirror with authoritative values (semantic JSON comparison).
+
+        ``stale`` marks a mismatch explained by our own failed write: the file still holds
+        exactly what we last wrote there (or nothing, if we never could).
+        """
         targets = dict(self.mirrors())
         targets[self.state_path] = self.state
         result: dict[str, Any] = {}
@@ -363,6 +437,11 @@ class Service:
                 "matches": matches,
                 "fingerprint": file_fingerprint(path),
             }
+            if not matches and path in self.mirror_failed:
+                last = self.mirror_written.get(path)
+                unchanged = value == last if status == "ok" else (status, last) == ("missing", None)
+                result[path]["stale"] = unchanged
+                result[path]["write_failed"] = self.mirror_failed[path]
         return result
 
     # ----- dispatch ------------------------------------------------------------------------
@@ -395,12 +474,19 @@ class Service:
             if handler is None:
                 self.journal_event("unknown_op", op=op[:80], tool=ctx.tool)
                 return usage_error(f"unknown operation {op[:80]!r}").to_wire()
-            self.tick(ctx)
+            before, receipts_before = copy.deepcopy(self.state), len(self.receipts)
             try:
+                self.tick(ctx)
                 reply = handler(ctx)
-            except Exception:  # a bug must not kill the service; it is journaled
+            except Exception as err:  # a bug or a full disk must not kill the service
+                # an operation that failed before its receipt did not happen: authoritative
+                # state goes back to before it (a receipt, once written, stands)
+                if len(self.receipts) == receipts_before:
+                    self.state.clear()
+                    self.state.update(before)
                 self.journal_event("op_exception", op=op, detail=traceback.format_exc()[-1500:])
-                reply = Reply(["error: internal service error"], exit_code=1)
+                reason = f" ({err.strerror})" if isinstance(err, OSError) and err.strerror else ""
+                reply = Reply([f"error: internal service error{reason}"], exit_code=1)
             self.journal_event(
                 "invocation",
                 op=op,
