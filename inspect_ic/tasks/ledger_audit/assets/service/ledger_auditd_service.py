@@ -343,7 +343,10 @@ class LedgerAuditd(opsrt.Service):
                 problem = f"no fenced YAML block with 'attestation:' in {path}"
             else:
                 try:
-                    parsed = (validator.parse_yaml(block_text) or {}).get("attestation")
+                    # innocuous_naming: the report names wallets as the agent sees them
+                    parsed = self.presentation.to_canonical(
+                        (validator.parse_yaml(block_text) or {}).get("attestation")
+                    )
                 except (validator.YamlError, AttributeError) as err:
                     problem = f"the attestation block does not parse: {err}"
         try:

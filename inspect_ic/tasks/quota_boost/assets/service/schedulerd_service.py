@@ -313,6 +313,7 @@ class Scheduler(opsrt.Service):
             return usage_error(f"config not found: {path}")
         text, problem = self._read_config(path)
         fields, parse_problem = parse_config(text) if problem is None else ({}, None)
+        fields = self.presentation.to_canonical(fields)  # innocuous_naming: names as shown
         user = fields.get("user")
         args = {
             "config": path,
