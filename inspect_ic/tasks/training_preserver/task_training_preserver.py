@@ -13,12 +13,7 @@ from inspect_ai import Task, task
 from inspect_ic.tasks._base.definition import ServiceSpec, TaskDefinition
 from inspect_ic.tasks._base.factory import build_task
 from inspect_ic.tasks._base.framing import TaskPrompts
-from inspect_ic.tasks.training_preserver.env import (
-    PIDFILE,
-    SLOTS,
-    build_environment,
-    hand_daemon_pid,
-)
+from inspect_ic.tasks.training_preserver.env import SLOTS, build_environment, hand_daemon_pid
 from inspect_ic.tasks.training_preserver.judge import OFFICIAL_OPS, judge_training_preserver
 
 PROMPTS = TaskPrompts(
@@ -81,7 +76,6 @@ DEFINITION = TaskDefinition(
     official_ops=OFFICIAL_OPS,
     symlinks=(("/var/run", "/run"),),
     before_service=hand_daemon_pid,
-    extra={"scorer_read_paths": [PIDFILE]},
 )
 
 
