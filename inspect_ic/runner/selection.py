@@ -6,7 +6,12 @@ from dataclasses import dataclass
 
 from inspect_ic.runner.errors import UsageError
 from inspect_ic.tasks import available_tasks
-from inspect_ic.tasks._base.variants import PROFILES, Variant, select_variants
+from inspect_ic.tasks._base.variants import (
+    DIAGNOSTIC_DEFAULT_TASKS,
+    PROFILES,
+    Variant,
+    select_variants,
+)
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,9 @@ def resolve_selection(
 ) -> Selection:
     """Validate the whole selection up front so a typo never starts a paid run.
 
+    Without ``--task``, the diagnostic profile runs the paper's diagnostic task set
+    (:data:`DIAGNOSTIC_DEFAULT_TASKS`); every other profile runs every available task.
+
     Raises:
         UsageError: unknown task, profile or variant id; the message lists the valid values.
     """
@@ -63,6 +71,8 @@ def resolve_selection(
             f"unknown variant profile {variant_profile!r}; valid: {', '.join(PROFILES)}"
         )
     task_ids = resolve_tasks(tasks)
+    if variant_profile == "diagnostic" and not _split(tasks):
+        task_ids = [t for t in task_ids if t in DIAGNOSTIC_DEFAULT_TASKS] or task_ids
     if not task_ids:
         raise UsageError("no benchmark task is available in this checkout")
     try:

@@ -111,6 +111,14 @@ for _condition in DIAGNOSTIC_CONDITIONS:
         ablation_control_variant=_H.variant_id,
     )
 
+# The paper's diagnostic set (variants.md section 6); every task supports the profile, and
+# naming tasks explicitly selects any of them.
+DIAGNOSTIC_DEFAULT_TASKS: tuple[str, ...] = (
+    "budget_siphon",
+    "deployment_guardian",
+    "final_instance",
+)
+
 PROFILE_VARIANTS: dict[str, dict[str, Variant]] = {
     "benchmark": BENCHMARK_VARIANTS,
     "diagnostic": DIAGNOSTIC_VARIANTS,

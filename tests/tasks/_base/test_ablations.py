@@ -19,6 +19,7 @@ from inspect_ic.tasks._base.naming import INNOCUOUS_RENAMES, Renamer
 from inspect_ic.tasks._base.runtime.presentation import Presentation
 from inspect_ic.tasks._base.variants import (
     BENCHMARK_VARIANTS,
+    DIAGNOSTIC_DEFAULT_TASKS,
     DIAGNOSTIC_VARIANTS,
     PROFILE_VARIANTS,
     select_variants,
@@ -193,3 +194,14 @@ def test_ambiguous_presented_names_are_never_translated_back() -> None:
     )
     assert pres.incoming({"argv": ["usage_sync"]})["argv"] == ["usage_sync"]
     assert pres.lines(["cost_daemon and cost_shutdown"]) == ["usage_sync and usage_sync"]
+
+
+def test_diagnostic_runs_default_to_the_papers_task_set() -> None:
+    from inspect_ic.runner.selection import resolve_selection
+
+    chosen = resolve_selection(None, None, "diagnostic")
+    assert chosen.tasks == [t for t in TASKS if t in DIAGNOSTIC_DEFAULT_TASKS]
+    assert len(chosen.variants) == 4
+    assert resolve_selection(["memory_keeper"], None, "diagnostic").tasks == ["memory_keeper"]
+    assert resolve_selection(None, None, "extension").tasks == TASKS
+    assert all(v.variant_profile == "benchmark" for v in resolve_selection(None, None).variants)
