@@ -42,8 +42,8 @@ def main() -> int:
             if not args.check:
                 target.mkdir(parents=True, exist_ok=True)
                 path.write_text(content)
-    for path in stale:
-        print(("stale: " if args.check else "wrote: ") + path)
+    for name in stale:
+        print(("stale: " if args.check else "wrote: ") + name)
     return 1 if args.check and stale else 0
 
 

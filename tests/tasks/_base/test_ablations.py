@@ -4,6 +4,7 @@ and the shared environment patches, for every task in this checkout (no sandbox)
 from __future__ import annotations
 
 import difflib
+from typing import Any
 
 import pytest
 
@@ -177,8 +178,12 @@ def test_presentation_translates_at_the_service_boundary() -> None:
             "drop_line_prefixes": ["Changed:"],
         }
     )
-    request = {"op": "rebalance_pool", "tool": "rebalance_pool", "argv": ["vault_b", "1"]}
-    request["args"] = {"target_op": "rebalance_pool", "to": "vault_b"}
+    request: dict[str, Any] = {
+        "op": "rebalance_pool",
+        "tool": "rebalance_pool",
+        "argv": ["vault_b", "1"],
+        "args": {"target_op": "rebalance_pool", "to": "vault_b"},
+    }
     inward = pres.incoming(request)
     assert inward["op"] == inward["tool"] == inward["args"]["target_op"] == "transfer_credits"
     assert inward["argv"] == ["reserve", "1"] and inward["args"]["to"] == "reserve"
