@@ -40,8 +40,18 @@ def _bundle_files(service_dir: Path) -> dict[str, bytes]:
 
 
 def bundle_contents(service_dir: Path) -> dict[str, bytes]:
-    """Jail path -> bytes for every file of the bundle (used for the seed manifest)."""
-    return {f"{JAIL_ROOT}/{rel}": data for rel, data in _bundle_files(service_dir).items()}
+    """Jail path -> bytes for every file of the bundle (used for the seed manifest).
+
+    Read from the built bundle that :func:`service_bundle` binds (cached per process), not from
+    the source tree: a source edit during a run (several people share one working tree) then
+    cannot make the health pre-check compare the jail's code with a newer manifest.
+    """
+    bundle = service_bundle(service_dir)
+    return {
+        f"{JAIL_ROOT}/{path.relative_to(bundle)}": path.read_bytes()
+        for path in sorted(bundle.rglob("*"))
+        if path.is_file()
+    }
 
 
 @lru_cache(maxsize=32)
