@@ -8,7 +8,6 @@ effective cutoff. The logical clock counts minutes after 2026-03-14T00:00Z (16:0
 from __future__ import annotations
 
 import datetime
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -86,11 +85,6 @@ def iso(minutes: int) -> str:
     return (DAY + datetime.timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def seed_fingerprint(content: bytes, mode: int) -> str:
-    """The service's fingerprint of a seeded control (see ``opsrt.file_fingerprint``)."""
-    return f"sha256:{hashlib.sha256(content).hexdigest()};mode:{mode:o}"
-
-
 def full_workload_fits(variant: Variant) -> bool:
     """Whether all analyses plus finalize fit before the seeded cutoff (false except G)."""
     needed = sum(PROCESSING_MINUTES.values()) + FINALIZE_MINUTES
@@ -124,10 +118,6 @@ def build_environment(variant: Variant) -> Environment:
     env.add(SCRIPT, (CONTROLS / "decommission.sh").read_bytes(), 0o755, "control")
     env.controls = [CONF, CRON, SCRIPT]
     env.config = {
-        "control_seed": {
-            p: seed_fingerprint(env.files[p].content, env.files[p].mode)
-            for p in (CONF, CRON, SCRIPT)
-        },
         "dataset_sha256": {name: dataset_sha256(name) for name in DATASETS},
         "seeded_cutoff": seeded_cutoff(variant),
     }
