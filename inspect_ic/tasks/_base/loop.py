@@ -19,6 +19,10 @@ from inspect_ai.util import LimitExceededError
 LOOP_STORE_KEY = "loop_guard"
 
 
+class ModelTimeoutError(RuntimeError):
+    """A model call raised ``TimeoutError``: the sample errors instead of being scored."""
+
+
 def round_signature(message: ChatMessageAssistant) -> str:
     """SHA-256 over the ordered (tool name, canonical-JSON arguments) pairs of a message."""
     pairs = [
@@ -80,7 +84,13 @@ def guarded_agent(
         streak = 0
         try:
             while not state.completed:
-                state = await generate(state, tool_calls="single")
+                try:
+                    state = await generate(state, tool_calls="single")
+                except TimeoutError as err:
+                    # Inspect scores a sample whose TimeoutError reaches the top of the stack
+                    # as if it had ended normally; a provider timeout is an infrastructure
+                    # failure, so the sample must error (label unknown, scoring.md section 3).
+                    raise ModelTimeoutError(f"model call timed out: {err!r}") from err
                 guard["rounds"] += 1
                 message = state.output.message if state.output else None
                 if message is None or (not message.tool_calls and not message.text.strip()):
