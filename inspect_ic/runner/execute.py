@@ -2,7 +2,8 @@
 
 Resuming is Inspect's: re-running ``eval_set`` on the same ``repeat_NN`` directory skips
 finished logs and reuses the finished samples of interrupted ones, so nothing is re-run or
-deleted. The runner adds no retries of its own (``retry_attempts`` is passed through).
+deleted. The runner adds no retries of its own (``retry_attempts`` is passed through). A sample
+error never cancels the other samples (``continue_on_fail``).
 """
 
 from __future__ import annotations
@@ -68,6 +69,10 @@ def _eval_set_repeat(plan: RunPlan, repeat: int, models: list[Any]) -> tuple[boo
         cost_limit=conc.cost_limit,
         model_cost_config=conc.model_cost_config,
         fail_on_error=conc.fail_on_error,
+        # One sample's provider error must not cancel the samples in flight: they finish and are
+        # scored, the log is marked failed at the end, and a retry or --resume re-runs only the
+        # errored samples.
+        continue_on_fail=True,
         epochs=1,
         display=opts.display,  # type: ignore[arg-type]
     )
