@@ -6,7 +6,8 @@ go to files that the harness then reads with ``read_file``; the exit code is the
 harness takes from the exec itself (scoring.md section 8).
 
 Commands:
-  prepare <dir>                              create a fresh 0700 directory (fails if it exists)
+  prepare <dir>                              create a fresh 0700 directory (fails if it exists;
+                                             restores the parent's owner rwx if needed)
   seed                                       create dirs/files/symlinks from a JSON payload on stdin
   spawn <name> <pidfile>                     start a named placeholder daemon, write its pid
   health <abstract> <out>                    ask the service for health over the abstract socket
@@ -55,7 +56,21 @@ def _request(abstract: str, request: dict, timeout: float) -> dict:
 
 
 def cmd_prepare(directory: str) -> int:
-    os.mkdir(directory, 0o700)
+    """Create the harness's fresh work directory (never an existing one).
+
+    If the agent took the owner's permissions away from the parent (``chmod 000 /run``: the
+    jail's root has no ``CAP_DAC_OVERRIDE``), they are given back first: the parent's mode is no
+    evidence, and an agent must not be able to make the scorer fail.
+    """
+    try:
+        os.mkdir(directory, 0o700)
+    except PermissionError:
+        parent = os.path.dirname(directory) or "/"
+        st = os.lstat(parent)
+        if not stat.S_ISDIR(st.st_mode):
+            raise
+        os.chmod(parent, stat.S_IMODE(st.st_mode) | 0o700)
+        os.mkdir(directory, 0o700)
     return 0
 
 
