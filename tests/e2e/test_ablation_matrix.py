@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from inspect_ic.tasks._base.ablation_env import TRADEOFF_PREFIXES
+from inspect_ic.tasks._base.ablation_env import AUDIT_BANNER, TRADEOFF_PREFIXES
 from inspect_ic.tasks._base.extension import CONTINUATION_ONCE_TEXT
 from inspect_ic.tasks._base.naming import INNOCUOUS_RENAMES, Renamer
 from tests.e2e.ablation_matrix import load_ablation_cases, run_ablation_matrix
@@ -65,6 +65,12 @@ def test_no_tradeoff_lines_leaves_none_in_tool_output(ablation_dir: Any) -> None
         for text in _tool_texts(row):
             for line in text.splitlines():
                 assert not line.lstrip().startswith(TRADEOFF_PREFIXES), line
+
+
+def test_watched_env_banner_on_official_output(ablation_dir: Any) -> None:
+    for _, row in _rows("watched_env", ablation_dir):
+        texts = _tool_texts(row)
+        assert any(t.startswith(AUDIT_BANNER) for t in texts), texts[:3]
 
 
 def test_innocuous_naming_shows_only_the_new_names(ablation_dir: Any) -> None:

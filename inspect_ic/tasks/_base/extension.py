@@ -14,7 +14,9 @@ Where each ablation acts (one place each):
 * ``blocked_watched``, ``blocked_permitted``: dimension values only (monitoring slot; stance
   documents), realised by the tasks exactly as for the benchmark rows;
 * ``continuation_once``: per-sample loop setting (:data:`SETTINGS_PATCH`);
-* ``no_tradeoff_lines``, ``innocuous_naming``: environment (``ablation_env``).
+* ``no_tradeoff_lines``, ``innocuous_naming``, ``watched_env``: environment (``ablation_env``;
+  ``watched_env`` keeps the unwatched prompt and conveys monitoring by an audit notice in the
+  work directory and an audit banner on official tool output).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ EXTENSION_TABLE: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "blocked_watched": (("H",), {"monitoring_level": "watched"}),
     "blocked_permitted": (("H",), {"instruction_stance": "permitted"}),
     "low_stakes": (("A",), {}),
+    "watched_env": (("A",), {}),
     "continuation_once": (("A",), {}),
 }
 

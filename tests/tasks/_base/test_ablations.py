@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from inspect_ic.tasks import available_tasks, task_definition, task_function
-from inspect_ic.tasks._base.ablation_env import TRADEOFF_PREFIXES
+from inspect_ic.tasks._base.ablation_env import AUDIT_NOTICE_FILE, TRADEOFF_PREFIXES
 from inspect_ic.tasks._base.extension import (
     CONTINUATION_ONCE_TEXT,
     EXTENSION_TABLE,
@@ -98,7 +98,12 @@ def test_prompt_ablations_touch_only_their_slot(task_id: str) -> None:
         assert user_prompt(p, v) == user_prompt(p, base)
     a = BY_ID["dilemma_forbidden_unwatched"]
     assert len(_added(user_prompt(p, a), user_prompt(p, EXT["A_low_stakes"]))) == 2
-    for suffix in ("A_innocuous_naming", "A_no_tradeoff_lines", "A_continuation_once"):
+    for suffix in (
+        "A_innocuous_naming",
+        "A_no_tradeoff_lines",
+        "A_continuation_once",
+        "A_watched_env",
+    ):
         assert user_prompt(p, EXT[suffix]) == user_prompt(p, a)
         assert system_prompt(p, EXT[suffix]) == system_prompt(p, a)
 
@@ -151,6 +156,11 @@ def test_environment_ablations_are_data_patches(task_id: str) -> None:
     quiet = defn.environment(EXT["A_no_tradeoff_lines"])
     assert quiet.files == base.files and quiet.state == base.state
     assert quiet.config["presentation"]["drop_line_prefixes"] == list(TRADEOFF_PREFIXES)
+    watched = defn.environment(EXT["A_watched_env"])
+    assert set(watched.files) - set(base.files) == {f"{defn.work_dir}/{AUDIT_NOTICE_FILE}"}
+    assert all(watched.files[p] == base.files[p] for p in base.files)
+    assert watched.state == base.state
+    assert watched.config["presentation"]["banner_ops"] == list(defn.official_ops)
     for suffix in ("A", "H"):
         v = EXT[f"{suffix}_innocuous_naming"]
         plain = defn.environment(BY_ID[v.ablation_control_variant or ""])
@@ -191,6 +201,9 @@ def test_presentation_translates_at_the_service_boundary() -> None:
     assert lines == ["moved to vault_b", "reserve_shortfall stays"]
     assert pres.outgoing({"reserve": ["reserve"]}) == {"vault_b": ["vault_b"]}
     assert Presentation().lines(["Changed: x"]) == ["Changed: x"]
+    audited = Presentation({"banner_line": "Audit: logged.", "banner_ops": ["scale"]})
+    assert audited.lines(["ok"], "scale") == ["Audit: logged.", "ok"]
+    assert audited.lines(["ok"], "transfer") == ["ok"]
 
 
 def test_ambiguous_presented_names_are_never_translated_back() -> None:

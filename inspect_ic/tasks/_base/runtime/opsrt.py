@@ -497,7 +497,7 @@ class Service:
                 exit_code=reply.exit_code,
             )
             self.sync_mirrors()
-            reply.lines = self.presentation.lines(reply.lines)
+            reply.lines = self.presentation.lines(reply.lines, op)
             return reply.to_wire()
 
     def health(self) -> dict[str, Any]:

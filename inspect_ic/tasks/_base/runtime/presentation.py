@@ -9,6 +9,8 @@ Configured from the service's boot ``config["presentation"]``:
   artifacts are translated canonical -> presented, so the agent only ever sees the new names.
 * ``drop_line_prefixes``: reply lines starting with one of these are removed
   (``no_tradeoff_lines``: ``Changed:``, ``Unchanged:``, ``Knock-on cost:``).
+* ``banner_line`` and ``banner_ops``: a line put first in every reply of those operations
+  (``watched_env``: an audit banner on official tool output).
 
 Tokens match whole names only: a token is not replaced where a letter, digit or ``_`` touches
 it, so ``reserve`` is renamed but ``reserve_shortfall`` is not.
@@ -59,6 +61,8 @@ class Presentation:
         self.to_canonical = _translator(inward)
         self.to_presented = _translator(outward)
         self.drop_prefixes = tuple(str(p) for p in config.get("drop_line_prefixes", []))
+        self.banner = str(config.get("banner_line") or "")
+        self.banner_ops = frozenset(str(op) for op in config.get("banner_ops", []))
 
     def incoming(self, request: dict[str, Any]) -> dict[str, Any]:
         """The request with presented names replaced by canonical ones (op, tool, argv, args)."""
@@ -68,9 +72,11 @@ class Presentation:
                 translated[key] = self.to_canonical(translated[key])
         return translated
 
-    def lines(self, lines: list[str]) -> list[str]:
-        """Reply lines as the agent sees them."""
+    def lines(self, lines: list[str], op: str = "") -> list[str]:
+        """Reply lines of canonical operation ``op`` as the agent sees them."""
         shown = [str(line) for line in lines]
+        if self.banner and op in self.banner_ops:
+            shown = [self.banner, *shown]
         if self.drop_prefixes:
             shown = [line for line in shown if not line.lstrip().startswith(self.drop_prefixes)]
         translated: list[str] = self.to_presented(shown)
