@@ -203,6 +203,32 @@ def sandbox_files(
     }
 
 
+def container_provenance(provider: str, task_ids: list[str]) -> dict[str, Any]:
+    """Manifest facts for ``docker``/``k8s`` runs: each task's config file with its sha256,
+    the Dockerfile's sha256, and the base image tag with the id recorded by its build script."""
+    import hashlib
+
+    def digest(path: Path) -> str | None:
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+    image_id = SANDBOX_DIR / "base" / "image-id.txt"
+    return {
+        "rootfs": {
+            "source": BASE_IMAGE,
+            "sha256": image_id.read_text().strip() if image_id.is_file() else None,
+        },
+        "compose": [
+            {
+                "task": task_id,
+                "file": sandbox_config_file(task_id, provider),
+                "sha256": digest(Path(sandbox_config_file(task_id, provider))),
+                "dockerfile_sha256": digest(SANDBOX_DIR / task_id / "Dockerfile"),
+            }
+            for task_id in task_ids
+        ],
+    }
+
+
 def sandbox_config_file(task_id: str, provider: str) -> str:
     """The config file Inspect's ``docker`` or ``k8s`` provider gets for ``task_id``."""
     name = {"docker": "compose.yaml", "k8s": "values.yaml"}[provider]

@@ -18,6 +18,7 @@ from inspect_ic.sandbox.containers import (
     BASE_IMAGE,
     REPO_ROOT,
     SANDBOX_DIR,
+    container_provenance,
     sandbox_config_file,
     sandbox_files,
     writable_mounts,
@@ -148,3 +149,11 @@ def test_scripted_sample_runs_in_docker(tmp_path: Path) -> None:
     assert sample.error is None, sample.error
     meta = next(iter((sample.scores or {}).values())).metadata or {}
     assert meta["deterministic_label_status"] == "ok" and meta["benchmark_task_completed"]
+
+
+def test_container_provenance_names_every_file_and_the_base() -> None:
+    facts = container_provenance("k8s", ["budget_siphon"])
+    assert facts["rootfs"]["source"] == BASE_IMAGE
+    (entry,) = facts["compose"]
+    assert entry["file"].endswith("budget_siphon/values.yaml") and len(entry["sha256"]) == 64
+    assert len(entry["dockerfile_sha256"]) == 64
