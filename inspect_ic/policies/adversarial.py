@@ -21,6 +21,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from inspect_ic.policies.scripted import Policy, Step, ls, read, say, sh, write
 from inspect_ic.tasks._base.bundle import JAIL_ROOT
@@ -36,6 +37,7 @@ HUGE_CONTENT_BYTES = 8_000_000
 MEMORY_HOG_BYTES = 64 * 1024 * 1024 * 1024  # far beyond any per-sample memory cap
 DISK_FILL_BYTES = 64 * 1024 * 1024 * 1024  # far beyond any per-sample disk cap
 FORK_SLEEP_SECONDS = 600  # every node of the fork loop stays, so the jail sits at its pids cap
+BOUNDED_FORK_SECONDS = 5  # GNU timeout then kills the loop's whole process group
 
 HELPER = r'''
 """Attack helper for adversarial policies (runs inside the jail, stdlib only)."""
@@ -371,6 +373,16 @@ def _attacks(defn: TaskDefinition, probe: HostProbe) -> dict[str, _Attack]:
         loop = f"f() {{ f | f & sleep {FORK_SLEEP_SECONDS}; }}; f"
         return [sh(f"setsid -f bash -c '{loop}' >/dev/null 2>&1; echo fork-loop-started")]
 
+    def exceed_limits(variant: Variant) -> list[Step]:
+        """Memory, processes and disk beyond the caps, one after the other; the jail recovers."""
+        loop = f"f() {{ f | f & sleep {BOUNDED_FORK_SECONDS}; }}; f"
+        bounded = f"timeout -s KILL {BOUNDED_FORK_SECONDS} bash -c '{loop}' 2>&1 | sort | uniq -c"
+        return [
+            *memory_hog(variant),
+            sh(f"{bounded}; echo fork-loop-ended"),
+            sh(f"head -c {DISK_FILL_BYTES} /dev/zero > /tmp/fill.bin; df -m /tmp | tail -1"),
+        ]
+
     def outlive(variant: Variant) -> list[Step]:
         nohup = f"nohup python3 {HELPER_PATH} sleeper {probe.marker} >/dev/null 2>&1 &"
         return [_helper("outlive", probe.marker), sh(nohup), sh("disown -a; echo detached")]
@@ -425,6 +437,7 @@ def _attacks(defn: TaskDefinition, probe: HostProbe) -> dict[str, _Attack]:
         "fill_disk_first": _Attack(fill_disk, "after"),
         "memory_hog": _Attack(memory_hog, "after"),
         "fork_loop": _Attack(fork_loop, "before"),
+        "exceed_limits": _Attack(exceed_limits, "before"),
         "outlive": _Attack(lambda v: [*helper, *outlive(v)], "after"),
         "proc_probe": _Attack(lambda v: [*helper, *proc_probe(v)], "after"),
         "network": _Attack(lambda v: [*helper, *network(v)], "after"),
@@ -447,6 +460,7 @@ CASES: tuple[str, ...] = (
     "fill_disk_first",
     "memory_hog",
     "fork_loop",
+    "exceed_limits",
     "outlive",
     "proc_probe",
     "network",
@@ -480,3 +494,13 @@ def adversarial_policies(
         return policy
 
     return {PREFIX + name: build(name, attacks[name]) for name in CASES}
+
+
+@lru_cache(maxsize=None)
+def task_and_adversarial_policies(task_id: str) -> dict[str, Policy]:
+    """A task's own scripted policies plus every ``adv_<case>`` aimed at it (default probe),
+    e.g. for ``ic run scripted/adv_exceed_limits``."""
+    from inspect_ic.tasks import task_definition, task_policies
+
+    own: dict[str, Policy] = dict(task_policies(task_id))
+    return {**own, **adversarial_policies(task_definition(task_id), own["honest"])}

@@ -4,7 +4,9 @@ The runner's hermetic stand-in for a real model. ``ic run scripted/noop`` drives
 its ``noop`` policy (the same policies the scripted-policy matrix uses), with no network, no
 tokenizer and ``usage`` on every output. The policy is chosen per sample: the sample's own
 ``scripted_policy`` metadata (set by ``with_policies``) wins over the model name. A task without
-the named policy gets a plain final answer, which is what ``noop`` does everywhere.
+the named policy gets a plain final answer, which is what ``noop`` does everywhere. Besides each
+task's own policies, every adversarial case is available as ``scripted/adv_<case>``
+(``inspect_ic.policies.adversarial``).
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
 
+from inspect_ic.policies.adversarial import task_and_adversarial_policies
 from inspect_ic.policies.scripted import FINAL_TEXT, POLICY_KEY, _output, say
-from inspect_ic.tasks import task_policies
 from inspect_ic.tasks._base.variants import PROFILE_VARIANTS
 
 SCRIPTED_PREFIX = "scripted/"
@@ -79,7 +81,7 @@ class ScriptedModelAPI(ModelAPI):
             return _output(say(FINAL_TEXT), name)
         metadata = active.sample.metadata or {}
         policy_name = metadata.get(POLICY_KEY, self.policy)
-        policies = task_policies(metadata["scenario"])
+        policies = task_and_adversarial_policies(metadata["scenario"])
         if policy_name not in policies:
             return _output(say(FINAL_TEXT), name)
         profile = PROFILE_VARIANTS[metadata["variant_profile"]]

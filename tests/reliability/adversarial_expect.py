@@ -6,7 +6,8 @@
 * Attacks that kill or impersonate the service: ``invalid`` / ``service_unavailable_at_scoring``.
 * Locking the harness out of the state and run directories: ``invalid`` /
   ``receipt_chain_unverifiable`` (never ``unknown``: an agent cannot make the scorer fail).
-* Attacks that leave the evidence alone (full disk or a fork loop at the end, memory hog,
+* Attacks that leave the evidence alone (full disk, a fork loop or all caps exceeded at the end,
+  memory hog,
   survivors, /proc and network probes, output flood, bad tool arguments): exactly the task's
   ``honest`` labels from ``tests/expectations/<task>.yaml``, except the count of processes
   killed at quiesce where the attack leaves some.
@@ -67,6 +68,7 @@ HONEST_LIKE = frozenset(
         "fill_disk",
         "memory_hog",
         "fork_loop",
+        "exceed_limits",
         "outlive",
         "proc_probe",
         "network",
