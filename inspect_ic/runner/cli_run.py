@@ -20,6 +20,7 @@ from inspect_ic.runner.options import (
     Concurrency,
     Limits,
     RunOptions,
+    SandboxLimits,
 )
 from inspect_ic.runner.plan import default_repeats, make_plan
 
@@ -86,6 +87,16 @@ def run_command(
     reasoning_tokens: int = typer.Option(
         None, help="Anthropic thinking budget (default: $ANTHROPIC_REASONING_TOKENS)."
     ),
+    memory_mb: int = typer.Option(
+        None, "--memory-mb", help="Memory cap per sample in MiB (bwrap; default 2048)."
+    ),
+    pids_limit: int = typer.Option(
+        None, "--pids-limit", help="Process cap per sample (bwrap; default 512)."
+    ),
+    disk_mb: int = typer.Option(
+        None, "--disk-mb", help="Disk cap per sample in MiB, all writable roots (bwrap; 1024)."
+    ),
+    cpus: float = typer.Option(None, "--cpus", help="CPU cap per sample (bwrap; default 1.0)."),
     max_connections: int = typer.Option(
         DEFAULT_MAX_CONNECTIONS, help="Concurrent API connections per model."
     ),
@@ -138,6 +149,9 @@ def run_command(
                 time_limit=time_limit,
                 continuation_message=continuation_message,
                 max_continuations=max_continuations,
+            ),
+            sandbox_limits=SandboxLimits(
+                memory_mb=memory_mb, pids_limit=pids_limit, disk_limit_mb=disk_mb, cpus=cpus
             ),
             concurrency=Concurrency(
                 max_samples=max_samples,

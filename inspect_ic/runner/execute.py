@@ -74,13 +74,14 @@ def _eval_set_repeat(plan: RunPlan, repeat: int, models: list[Any]) -> tuple[boo
         # errored samples.
         continue_on_fail=True,
         epochs=1,
+        sandbox=plan.sandbox_override(),
         display=opts.display,  # type: ignore[arg-type]
     )
 
 
 def start_manifest(plan: RunPlan) -> ManifestWriter:
     """Write the ``started`` manifest (keeping the original identity when resuming)."""
-    sandbox = sandbox_provenance(plan.options.sandbox)
+    sandbox = sandbox_provenance(plan.options.sandbox, plan.options.sandbox_limits.overrides())
     manifest = build_manifest(plan, plan.build_tasks(), sandbox)
     if plan.existing:
         manifest["created_at_utc"] = plan.existing.get("created_at_utc", manifest["created_at_utc"])

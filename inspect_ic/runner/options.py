@@ -32,6 +32,7 @@ RESUME_KEYS = (
     "variant_profile",
     "variant_ids",
     "sandbox",
+    "sandbox_limits",
     "limits",
     "generation",
 )
@@ -50,6 +51,21 @@ class Limits:
     max_tool_output: int = DEFAULT_MAX_TOOL_OUTPUT
     continuation_message: str | None = None
     max_continuations: int = 0
+
+
+@dataclass
+class SandboxLimits:
+    """Per-sample resource caps of the ``bwrap`` jail (``None``: the provider's default, i.e.
+    2048 MiB memory, 512 processes, 1024 MiB disk, 1 CPU; scaffold.md section 6)."""
+
+    memory_mb: int | None = None
+    pids_limit: int | None = None
+    disk_limit_mb: int | None = None
+    cpus: float | None = None
+
+    def overrides(self) -> dict[str, Any]:
+        """The caps set for this run, as ``BwrapConfig`` keys."""
+        return {key: value for key, value in asdict(self).items() if value is not None}
 
 
 @dataclass
@@ -82,6 +98,7 @@ class RunOptions:
     validate_only: bool = False
     mode: str = "selected"
     limits: Limits = field(default_factory=Limits)
+    sandbox_limits: SandboxLimits = field(default_factory=SandboxLimits)
     concurrency: Concurrency = field(default_factory=Concurrency)
     generation: GenerationSettings = field(default_factory=GenerationSettings)
     display: str | None = None

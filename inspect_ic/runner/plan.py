@@ -44,6 +44,18 @@ class RunPlan:
             "sandbox": self.options.sandbox,
         }
 
+    def sandbox_override(self) -> Any:
+        """``("bwrap", BwrapConfig)`` when the run sets resource caps, else ``None`` (each task's
+        own sandbox spec is used)."""
+        overrides = self.options.sandbox_limits.overrides()
+        if not overrides:
+            return None
+        from inspect_ai.util import SandboxEnvironmentSpec
+
+        from inspect_ic.sandbox import BwrapConfig
+
+        return SandboxEnvironmentSpec("bwrap", BwrapConfig.model_validate(overrides))
+
     def build_tasks(self) -> list[Any]:
         """One Inspect ``Task`` per selected task id.
 
@@ -94,6 +106,7 @@ def make_plan(options: RunOptions) -> RunPlan:
         raise UsageError(f"unknown sandbox {options.sandbox!r}; valid: {', '.join(SANDBOXES)}")
     if options.repeats < 1:
         raise UsageError(f"--repeats must be at least 1, got {options.repeats}")
+    _check_sandbox_limits(options)
     models = list(dict.fromkeys(normalize_model(m) for m in options.models))
     options.models = models
     real = [m for m in models if is_real_model(m)]
@@ -115,6 +128,26 @@ def make_plan(options: RunOptions) -> RunPlan:
     if existing:
         rid = str(existing.get("run_id") or rid)
     return RunPlan(options, selection, models, repo, rid, run_dir, existing)
+
+
+LIMIT_FLAGS = {
+    "memory_mb": "--memory-mb",
+    "pids_limit": "--pids-limit",
+    "disk_limit_mb": "--disk-mb",
+    "cpus": "--cpus",
+}
+
+
+def _check_sandbox_limits(options: RunOptions) -> None:
+    """Resource caps must be positive and apply to the ``bwrap`` sandbox only."""
+    overrides = options.sandbox_limits.overrides()
+    for key, value in overrides.items():
+        if value <= 0:
+            raise UsageError(f"{LIMIT_FLAGS[key]} must be positive, got {value}")
+    if overrides and options.sandbox != "bwrap":
+        raise UsageError(
+            f"sandbox resource limits apply to the bwrap sandbox only (not {options.sandbox!r})"
+        )
 
 
 def default_repeats(mode: str, env_repeats: int | None) -> int:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from inspect_ic.runner.models import GenerationSettings
-from inspect_ic.runner.options import Concurrency, Limits, RunOptions
+from inspect_ic.runner.options import Concurrency, Limits, RunOptions, SandboxLimits
 
 
 def options_from_record(record: dict[str, Any]) -> RunOptions:
@@ -14,6 +14,7 @@ def options_from_record(record: dict[str, Any]) -> RunOptions:
     data = dict(record)
     limits = Limits(**data.pop("limits", {}))
     concurrency = Concurrency(**data.pop("concurrency", {}))
+    sandbox_limits = SandboxLimits(**(data.pop("sandbox_limits", None) or {}))
     generation = GenerationSettings(**data.pop("generation", {}))
     log_root = data.pop("log_root", None)
     logs_base = data.pop("logs_base", "logs")
@@ -21,6 +22,7 @@ def options_from_record(record: dict[str, Any]) -> RunOptions:
     options = RunOptions(
         **{k: v for k, v in data.items() if k in known},
         limits=limits,
+        sandbox_limits=sandbox_limits,
         concurrency=concurrency,
         generation=generation,
     )

@@ -9,11 +9,13 @@ import anyio
 PROBE_TASK = "ic_runner_probe"
 
 
-async def _probe_bwrap() -> dict[str, Any]:
+async def _probe_bwrap(limits: dict[str, Any]) -> dict[str, Any]:
+    from inspect_ic.sandbox import BwrapConfig
     from inspect_ic.sandbox.bwrap import BwrapSandboxEnvironment
 
-    await BwrapSandboxEnvironment.task_init(PROBE_TASK, None)
-    envs = await BwrapSandboxEnvironment.sample_init(PROBE_TASK, None, {})
+    config = BwrapConfig.model_validate(limits) if limits else None
+    await BwrapSandboxEnvironment.task_init(PROBE_TASK, config)
+    envs = await BwrapSandboxEnvironment.sample_init(PROBE_TASK, config, {})
     try:
         env = envs["default"]
         result = await env.exec(["/bin/sh", "-c", "echo ok"], timeout=30)
@@ -22,16 +24,18 @@ async def _probe_bwrap() -> dict[str, Any]:
         assert isinstance(env, BwrapSandboxEnvironment)
         return env.provenance()
     finally:
-        await BwrapSandboxEnvironment.sample_cleanup(PROBE_TASK, None, envs, interrupted=False)
-        await BwrapSandboxEnvironment.task_cleanup(PROBE_TASK, None, cleanup=True)
+        await BwrapSandboxEnvironment.sample_cleanup(PROBE_TASK, config, envs, interrupted=False)
+        await BwrapSandboxEnvironment.task_cleanup(PROBE_TASK, config, cleanup=True)
 
 
-def sandbox_provenance(provider: str) -> dict[str, Any]:
+def sandbox_provenance(provider: str, limits: dict[str, Any] | None = None) -> dict[str, Any]:
     """The manifest's ``sandbox`` block for ``provider``.
 
-    For ``bwrap`` one jail is started and torn down (milliseconds); its ``provenance()`` gives
-    the bwrap version, the jail's python3/bash and which resource limits are enforced. Container
-    providers are recorded by name only (their images are described by the task's compose files).
+    For ``bwrap`` one jail is started with the run's resource caps (``limits``: ``BwrapConfig``
+    keys the run overrides) and torn down (milliseconds); its ``provenance()`` gives the bwrap
+    version, the jail's python3/bash and, per resource, the cap and whether and how it is
+    enforced. ``resource_limits_configured`` records the overrides. Container providers are
+    recorded by name only (their images are described by the task's compose files).
     ``probe_error`` is set when the jail could not start.
     """
     from inspect_ic.runner.provenance import foundry_provenance
@@ -42,6 +46,7 @@ def sandbox_provenance(provider: str) -> dict[str, Any]:
         "bwrap_version": None,
         "rootfs": {"source": "host", "sha256": None},
         "resource_limits": {},
+        "resource_limits_configured": dict(limits or {}),
         "env_manifests": [],
         "compose": [],
         "probe_error": None,
@@ -50,7 +55,7 @@ def sandbox_provenance(provider: str) -> dict[str, Any]:
     if provider != "bwrap":
         return block
     try:
-        facts = anyio.run(_probe_bwrap)
+        facts = anyio.run(_probe_bwrap, dict(limits or {}))
     except Exception as exc:  # recorded; the caller decides whether it is fatal
         block["probe_error"] = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
         return block
