@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Annotated
 import typer
 
 from inspect_ic.runner.envsetup import env_flag, env_int, env_list, prepare_environment
-from inspect_ic.runner.errors import EXIT_USAGE, UsageError
+from inspect_ic.runner.errors import EXIT_FAILED, EXIT_USAGE, UsageError
 from inspect_ic.runner.models import GenerationSettings
 from inspect_ic.runner.options import (
     DEFAULT_MAX_CONNECTIONS,
@@ -23,6 +24,9 @@ from inspect_ic.runner.options import (
     SandboxLimits,
 )
 from inspect_ic.runner.plan import default_repeats, make_plan
+
+# A full, over-quota or read-only disk under the log root: one clear line, not a traceback.
+STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
 
 
 def fail_usage(message: str) -> typer.Exit:
@@ -183,4 +187,13 @@ def run_command(
         code = execute(plan)
     except UsageError as exc:  # a task rejecting its arguments surfaces only when built
         raise fail_usage(str(exc)) from None
+    except OSError as exc:
+        if exc.errno not in STORAGE_ERRNOS:
+            raise
+        typer.echo(
+            f"error: the run could not write its files: {exc}; free space and continue with "
+            f"ic run --resume --log-root {plan.run_dir}",
+            err=True,
+        )
+        raise typer.Exit(EXIT_FAILED) from None
     raise typer.Exit(code)

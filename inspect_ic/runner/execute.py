@@ -135,7 +135,10 @@ def execute(plan: RunPlan, console: Console | None = None) -> int:
         return int(writer.data.get("exit_code") or EXIT_INTERRUPTED)
     except Exception as exc:
         writer.data["error"] = f"{type(exc).__name__}: {exc}"
-        writer.finish("failed", EXIT_FAILED)
+        try:
+            writer.finish("failed", EXIT_FAILED)
+        except OSError as err:  # e.g. the disk that made the run fail is still full
+            console.print(f"[red]The manifest could not be updated: {err}[/red]")
         raise
     return finalize(plan, writer, status, exit_code, console)
 
