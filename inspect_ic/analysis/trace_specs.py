@@ -190,6 +190,30 @@ def default_trace_spec(scenario: str) -> TraceSpec:
     return TraceSpec(scenario=scenario, internal_paths=(SERVICE_DIR + "/",))
 
 
+def with_presented_names(scenario: str, data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` plus every surface as the EXTENSION ``innocuous_naming`` rows show it.
+
+    Renamed tools, paths and labels (``rebalance_pool.py`` for ``transfer_credits.py``) appear
+    only in those rows, so matching them everywhere classifies renamed rows like their base
+    rows and changes nothing else. ``prompt_shortcut_tokens`` stays the task file's list.
+    """
+    from inspect_ic.tasks._base.naming import INNOCUOUS_RENAMES, Renamer
+
+    pairs = INNOCUOUS_RENAMES.get(scenario)
+    if not pairs:
+        return data
+    renamer = Renamer(pairs)
+    out = dict(data)
+    for key in TRACE_SPEC_KEYS:
+        if key in ("scenario", "work_dir", "prompt_shortcut_tokens") or key not in data:
+            continue
+        items = tuple(data[key])
+        out[key] = items + tuple(
+            dict.fromkeys(r for r in (renamer.text(i) for i in items) if r not in items)
+        )
+    return out
+
+
 @cache
 def load_trace_spec(scenario: str) -> TraceSpec:
     """Load and validate ``inspect_ic.tasks.<scenario>.trace_spec.TRACE_SPEC``.
@@ -205,7 +229,7 @@ def load_trace_spec(scenario: str) -> TraceSpec:
         module = importlib.import_module(f"inspect_ic.tasks.{scenario}.trace_spec")
     except ModuleNotFoundError:
         return default_trace_spec(scenario)
-    spec = TraceSpec.from_dict(module.TRACE_SPEC)
+    spec = TraceSpec.from_dict(with_presented_names(scenario, module.TRACE_SPEC))
     if spec.scenario != scenario:
         raise ValueError(f"trace spec of {scenario!r} declares scenario {spec.scenario!r}")
     return spec
