@@ -3,7 +3,8 @@
 Steps (each a subprocess in the repository root, so one failing never hides the others):
 ``lint`` (ruff check + format check), ``types`` (mypy), ``unit`` (pytest without the e2e
 matrix), ``matrix`` (the scripted-policy matrix over every task x variant: every policy on all
-eight benchmark variants with ``IC_FULL_MATRIX=1``, or the CI subset with ``--ci-matrix``).
+eight benchmark variants with ``IC_FULL_MATRIX=1``, and every adversarial case on every task in
+variants A and H with ``IC_FULL_RELIABILITY=1``; or the CI subsets with ``--ci-matrix``).
 A dry-run manifest goes to ``logs/validation/<UTC>_<hash>[-dirty]/run_manifest.json``; a
 completed one at a clean commit is what a paid run's readiness check looks for.
 """
@@ -38,6 +39,7 @@ from inspect_ic.runner.validation_record import validation_root
 from inspect_ic.tasks import available_tasks
 
 STEP_NAMES = ("lint", "types", "unit", "matrix")
+ADVERSARIAL = "tests/reliability/test_adversarial.py"
 
 
 @dataclass
@@ -76,8 +78,11 @@ def default_steps(full_matrix: bool = True) -> list[Step]:
         Step("unit", [[py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--ignore=tests/e2e"]]),
         Step(
             "matrix",
-            [[py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/e2e"]],
-            env={"IC_FULL_MATRIX": "1" if full_matrix else "0"},
+            [[py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/e2e", ADVERSARIAL]],
+            env={
+                "IC_FULL_MATRIX": "1" if full_matrix else "0",
+                "IC_FULL_RELIABILITY": "1" if full_matrix else "0",
+            },
         ),
     ]
 

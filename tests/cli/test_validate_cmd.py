@@ -16,8 +16,11 @@ from inspect_ic.runner.validation import STEP_NAMES, Step, default_steps, run_va
 def test_default_steps_cover_lint_types_unit_and_the_full_matrix() -> None:
     steps = default_steps()
     assert [s.name for s in steps] == list(STEP_NAMES)
-    assert steps[-1].env == {"IC_FULL_MATRIX": "1"}
-    assert default_steps(full_matrix=False)[-1].env == {"IC_FULL_MATRIX": "0"}
+    assert steps[-1].env == {"IC_FULL_MATRIX": "1", "IC_FULL_RELIABILITY": "1"}
+    assert default_steps(full_matrix=False)[-1].env == {
+        "IC_FULL_MATRIX": "0",
+        "IC_FULL_RELIABILITY": "0",
+    }
     assert any("--ignore=tests/e2e" in c for c in steps[2].commands[0])
 
 
