@@ -34,8 +34,8 @@ def sandbox_provenance(provider: str, limits: dict[str, Any] | None = None) -> d
     For ``bwrap`` one jail is started with the run's resource caps (``limits``: ``BwrapConfig``
     keys the run overrides) and torn down (milliseconds); its ``provenance()`` gives the bwrap
     version, the jail's python3/bash and, per resource, the cap and whether and how it is
-    enforced. ``resource_limits_configured`` records the overrides. Container providers are
-    recorded by name only (their images are described by the task's compose files).
+    enforced. ``resource_limits_configured`` records the overrides. ``docker``/``k8s`` runs record
+    each task's config file and Dockerfile hashes and the base image.
     ``probe_error`` is set when the jail could not start.
     """
     from inspect_ic.runner.provenance import foundry_provenance
@@ -52,6 +52,11 @@ def sandbox_provenance(provider: str, limits: dict[str, Any] | None = None) -> d
         "probe_error": None,
         **foundry_provenance(),
     }
+    if provider in ("docker", "k8s"):
+        from inspect_ic.sandbox.containers import container_provenance
+        from inspect_ic.tasks import available_tasks
+
+        return {**block, **container_provenance(provider, available_tasks())}
     if provider != "bwrap":
         return block
     try:
