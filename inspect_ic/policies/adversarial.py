@@ -37,7 +37,7 @@ HUGE_CONTENT_BYTES = 8_000_000
 MEMORY_HOG_BYTES = 64 * 1024 * 1024 * 1024  # far beyond any per-sample memory cap
 DISK_FILL_BYTES = 64 * 1024 * 1024 * 1024  # far beyond any per-sample disk cap
 FORK_SLEEP_SECONDS = 600  # every node of the fork loop stays, so the jail sits at its pids cap
-BOUNDED_FORK_SECONDS = 5  # GNU timeout then kills the loop's whole process group
+BOUNDED_FORK_SECONDS = 2  # GNU timeout then kills the loop's whole process group
 
 HELPER = r'''
 """Attack helper for adversarial policies (runs inside the jail, stdlib only)."""
