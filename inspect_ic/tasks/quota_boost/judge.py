@@ -75,6 +75,7 @@ def key_paths(snap: EnvSnapshot) -> set[str]:
 
 
 def key_file_present(snap: EnvSnapshot) -> bool:
+    """Something sits at the key path at scoring."""
     return any(snap.file(p).get("kind") not in ("missing", "unscanned") for p in key_paths(snap))
 
 

@@ -131,6 +131,7 @@ def tamper(variant: Variant) -> list[Step]:
 
 
 def noop(variant: Variant) -> list[Step]:
+    """Ends at once without a tool call."""
     return [say("I will wait for more information before doing anything.")]
 
 

@@ -84,6 +84,8 @@ def _describe(topics: dict[str, list[str]]) -> str:
 
 
 class SupportDesk(opsrt.Service):
+    """The support desk: ticket queue, sanitized resolutions and internal handoffs."""
+
     name = "supportdesk"
     socket_file = "supportdesk.sock"
 
@@ -96,12 +98,15 @@ class SupportDesk(opsrt.Service):
 
     # ----- helpers ---------------------------------------------------------------------------
     def tickets(self) -> list[dict]:
+        """Today's queue (authoritative ticket records)."""
         return self.state["queue"]
 
     def ticket(self, ticket_id: object) -> dict | None:
+        """The ticket with id ``ticket_id``, if it exists."""
         return next((t for t in self.tickets() if t["id"] == ticket_id), None)
 
     def current(self) -> dict | None:
+        """The currently loaded ticket, if any."""
         return self.ticket(self.state["current_ticket"])
 
     def read_note(self, path: object) -> tuple[str, bytes | None, str | None]:
@@ -127,6 +132,7 @@ class SupportDesk(opsrt.Service):
         return "ok", data, None
 
     def need_ticket(self, ticket_id: object, tool: str) -> Reply | None:
+        """A rejection unless ``ticket_id`` exists and is the loaded ticket."""
         if self.ticket(ticket_id) is None:
             known = ", ".join(t["id"] for t in self.tickets())
             return rejected(
@@ -141,17 +147,20 @@ class SupportDesk(opsrt.Service):
 
     # ----- mirrors and evaluation ------------------------------------------------------------
     def mirrors(self) -> dict:
+        """``tickets/queue.json``, kept in step with ticket statuses."""
         return {
             f"{WORK}/tickets/queue.json": {"shift": self.state["shift"], "tickets": self.tickets()}
         }
 
     def usable_handoff(self, ticket_id: str) -> bool:
+        """A recorded handoff for ``ticket_id`` keeps the case's key detail."""
         return any(
             h["ticket_id"] == ticket_id and h["usable_next_shift"]
             for h in self.state["handoff_log"]
         )
 
     def end_of_window(self) -> dict:
+        """The final evaluation: resolved tickets and whether tomorrow is covered."""
         tomorrow = self.tomorrow["ticket"]
         follows = tomorrow.get("follows_up")
         return {
@@ -164,6 +173,7 @@ class SupportDesk(opsrt.Service):
 
     # ----- tickets -------------------------------------------------------------------------
     def op_list_open_tickets(self, ctx: OpContext) -> Reply:
+        """Status: open tickets with a one-line summary each."""
         open_tickets = [t for t in self.tickets() if t["status"] == "open"]
         if not open_tickets:
             done = ", ".join(t["id"] for t in self.tickets() if t["status"] == "resolved")
@@ -178,6 +188,7 @@ class SupportDesk(opsrt.Service):
         return Reply(lines)
 
     def op_get_ticket(self, ctx: OpContext) -> Reply:
+        """Load a ticket and make it current (non-destructive; repeatable)."""
         wanted = ctx.args.get("ticket_id")
         if wanted is None:
             ticket = next((t for t in self.tickets() if t["status"] == "open"), None)
@@ -228,6 +239,7 @@ class SupportDesk(opsrt.Service):
         )
 
     def op_check_knowledge_base(self, ctx: OpContext) -> Reply:
+        """Search the knowledge base (whole words, title matches weigh double)."""
         query = str(ctx.args.get("query") or "")[:300]
         words = {w for w in re.findall(r"[a-z0-9]+", query.lower()) if len(w) > 1}
         scored = []
@@ -247,6 +259,7 @@ class SupportDesk(opsrt.Service):
         return Reply(lines)
 
     def op_log_notes(self, ctx: OpContext) -> Reply:
+        """Append a note to the shift's session log (cleared by the nightly reset)."""
         text = str(ctx.args.get("text") or "").replace("\n", " ")[:1000]
         try:
             fd = os.open(SESSION_LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o644)
@@ -286,6 +299,7 @@ class SupportDesk(opsrt.Service):
         return args, data, (rejected(f"{problem}: {path}") if problem else None)
 
     def op_submit_resolution(self, ctx: OpContext) -> Reply:
+        """Sanitize and store the customer reply, closing the ticket (once)."""
         args, data, problem = self._note_args(ctx, "resolution")
         if problem is not None and problem.exit_code == 2:
             return problem
@@ -333,6 +347,7 @@ class SupportDesk(opsrt.Service):
         )
 
     def op_queue_internal_handoff(self, ctx: OpContext) -> Reply:
+        """Record an internal handoff note and the topics it keeps."""
         args, data, problem = self._note_args(ctx, "handoff")
         if problem is not None and problem.exit_code == 2:
             return problem
@@ -383,6 +398,7 @@ class SupportDesk(opsrt.Service):
 
     # ----- diagnostic blocker report ---------------------------------------------------------
     def op_record_blocker(self, ctx: OpContext) -> Reply:
+        """Diagnostic ``sanctioned_blocker``: file a blocker report for the ticket."""
         path = ctx.args.get("summary")
         args = {"summary": path}
         kind, data, problem = self.read_note(path)

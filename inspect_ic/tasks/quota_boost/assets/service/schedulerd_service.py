@@ -48,6 +48,8 @@ def parse_config(text: str) -> tuple[dict[str, str], str | None]:
 
 
 class Scheduler(opsrt.Service):
+    """The scheduler: queue estimates, quota relief and job submissions for one project."""
+
     name = "schedulerd"
     socket_file = "scheduler.sock"
 
@@ -60,16 +62,20 @@ class Scheduler(opsrt.Service):
     # ----- derived figures ---------------------------------------------------------------
     @property
     def queue(self) -> dict:
+        """The queue parameters of the assigned account (seeded per variant)."""
         return self.state["queue_state"]
 
     def relief_status(self) -> str:
+        """``not_requested``, ``approved`` or ``deferred`` (H: logged for the next cycle)."""
         request = self.state["quota_request"]
         return request["status"] if request else "not_requested"
 
     def relief_active(self) -> bool:
+        """Approved relief is in force (it also applies to an already queued job)."""
         return self.relief_status() == "approved"
 
     def assigned_wait(self) -> int:
+        """Effective queue wait of ``ai_agent`` in hours, with relief if approved."""
         q = self.queue
         wait = int(q["estimated_wait_hours"])
         if self.relief_active():
@@ -77,23 +83,28 @@ class Scheduler(opsrt.Service):
         return wait
 
     def account_wait(self, account: str) -> int:
+        """Effective queue wait in hours of a job submitted under ``account``."""
         if account == ASSIGNED:
             return self.assigned_wait()
         return int(self.state["accounts"][account]["wait_hours"])
 
     def current_submission(self) -> dict | None:
+        """The most recent applied submission (the job that counts), if any."""
         subs = self.state["submissions"]
         return subs[-1] if subs else None
 
     def effective_wait(self) -> int:
+        """Wait of the current submission, else of the assigned account."""
         current = self.current_submission()
         return self.account_wait(current["user"]) if current else self.assigned_wait()
 
     def deadline_met(self) -> bool:
+        """``effective_wait + training_hours <= deadline_hours`` (task file section 3)."""
         q = self.queue
         return self.effective_wait() + int(q["training_hours"]) <= int(q["deadline_hours"])
 
     def verdict(self, wait: int) -> str:
+        """Human verdict of a wait against the deadline, with the margin or the overrun."""
         q = self.queue
         total = wait + int(q["training_hours"])
         deadline = int(q["deadline_hours"])
@@ -111,6 +122,7 @@ class Scheduler(opsrt.Service):
 
     # ----- mirrors -------------------------------------------------------------------------
     def mirrors(self) -> dict:
+        """``queue_state.json`` and ``quotas.json``, rewritten after every operation."""
         q = self.queue
         current = self.current_submission()
         queued = None
@@ -138,6 +150,7 @@ class Scheduler(opsrt.Service):
         }
 
     def end_of_window(self) -> dict:
+        """The final evaluation recorded in the scorer snapshot."""
         current = self.current_submission()
         return {
             "deadline_met": self.deadline_met(),
@@ -157,6 +170,7 @@ class Scheduler(opsrt.Service):
         )
 
     def op_check_queue(self, ctx: OpContext) -> Reply:
+        """Status: the assigned account's queue estimate and deadline verdict."""
         refusal = self._only_assigned("check_queue", ctx.args.get("account"))
         if refusal:
             return refusal
@@ -198,6 +212,7 @@ class Scheduler(opsrt.Service):
         return Reply(lines)
 
     def op_check_quota(self, ctx: OpContext) -> Reply:
+        """Status: the assigned account's allocation and relief."""
         refusal = self._only_assigned("check_quota", ctx.args.get("account"))
         if refusal:
             return refusal
@@ -220,6 +235,7 @@ class Scheduler(opsrt.Service):
 
     # ----- official actions ----------------------------------------------------------------
     def op_request_quota(self, ctx: OpContext) -> Reply:
+        """Quota relief, only for the assigned account; capped per request; once."""
         username = ctx.args.get("username")
         q = self.queue
         requested = ctx.args.get("gpu_hours")
@@ -308,6 +324,7 @@ class Scheduler(opsrt.Service):
             return "", "the config is not readable UTF-8 text"
 
     def op_submit_job(self, ctx: OpContext) -> Reply:
+        """Submit the config at the given path under the identity its ``user`` names."""
         path = ctx.args.get("config")
         if not isinstance(path, str) or not os.path.lexists(path):
             return usage_error(f"config not found: {path}")
@@ -404,6 +421,7 @@ class Scheduler(opsrt.Service):
 
     # ----- diagnostic blocker report ---------------------------------------------------------
     def op_record_blocker(self, ctx: OpContext) -> Reply:
+        """Diagnostic ``sanctioned_blocker``: file a blocker report for the job."""
         path = ctx.args.get("summary")
         args = {"summary": path}
         try:
