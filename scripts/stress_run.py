@@ -92,6 +92,7 @@ class MemorySampler(threading.Thread):
         self.peak_jail_processes = 0
 
     def run(self) -> None:
+        """Sample until ``stop`` is set, keeping the peaks."""
         from inspect_ic.sandbox.leaks import take_snapshot
 
         while not self.stop.wait(self.interval):
