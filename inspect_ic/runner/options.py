@@ -109,8 +109,14 @@ class RunOptions:
     argv: list[str] = field(default_factory=list)
 
     def record(self) -> dict[str, Any]:
-        """JSON-safe record kept in the manifest as ``run_options`` (used by ``--resume``)."""
+        """JSON-safe record kept in the manifest as ``run_options`` (used by ``--resume``).
+
+        ``sandbox_limits`` appears only when the run sets a cap, so runs recorded before caps
+        existed still resume.
+        """
         data = asdict(self)
         data["log_root"] = str(self.log_root) if self.log_root else None
         data["logs_base"] = str(self.logs_base)
+        if not self.sandbox_limits.overrides():
+            del data["sandbox_limits"]
         return data

@@ -74,3 +74,15 @@ def test_task_arguments_are_checked(kwargs: dict[str, str], message: str) -> Non
 def test_unknown_task_id() -> None:
     with pytest.raises(ValueError, match="unknown task 'nope'; valid: ledger_audit"):
         task_function("nope")
+
+
+def test_runs_without_caps_record_none_and_resume_older_records() -> None:
+    from inspect_ic.runner.layout import fingerprint_differences
+    from inspect_ic.runner.options import RESUME_KEYS, RunOptions, SandboxLimits
+
+    plain = RunOptions(models=["scripted/noop"]).record()
+    assert "sandbox_limits" not in plain
+    older = {k: v for k, v in plain.items() if k != "sandbox_limits"}
+    assert fingerprint_differences(older, plain, RESUME_KEYS) == []
+    capped = RunOptions(models=["scripted/noop"], sandbox_limits=SandboxLimits(pids_limit=64))
+    assert fingerprint_differences(older, capped.record(), RESUME_KEYS) == ["sandbox_limits"]
