@@ -8,10 +8,12 @@ error never cancels the other samples (``continue_on_fail``).
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -50,13 +52,26 @@ def interrupt_signals(writer: ManifestWriter) -> Iterator[None]:
 
 
 def _eval_set_repeat(plan: RunPlan, repeat: int, models: list[Any]) -> tuple[bool, list[Any]]:
-    """Run (or resume) one repeat as its own ``eval_set``."""
+    """Run (or resume) one repeat as its own ``eval_set``.
+
+    Inspect pairs tasks with their logs by an identity that holds the task file relative to the
+    working directory, so ``eval_set`` runs from the directory the run started in (a resume from
+    elsewhere would otherwise find "logs of another eval set" and refuse).
+    """
+    log_dir = repeat_dir(plan.run_dir, repeat).resolve()
+    with contextlib.chdir(plan.eval_cwd()):
+        return _eval_set(plan, repeat, log_dir, models)
+
+
+def _eval_set(
+    plan: RunPlan, repeat: int, log_dir: Path, models: list[Any]
+) -> tuple[bool, list[Any]]:
     from inspect_ai import eval_set
 
     opts, conc = plan.options, plan.options.concurrency
     return eval_set(
         plan.build_tasks(),
-        log_dir=str(repeat_dir(plan.run_dir, repeat)),
+        log_dir=str(log_dir),
         model=models,
         metadata={"repeat_id": repeat_name(repeat), "run_id": plan.run_id, "ic_mode": opts.mode},
         tags=["instrumental_choices", plan.run_id],
@@ -88,6 +103,7 @@ def start_manifest(plan: RunPlan) -> ManifestWriter:
         resumes = list(plan.existing.get("resumes", []))
         manifest["resumes"] = [*resumes, {"at_utc": utc_now(), "argv": plan.options.argv}]
         manifest["repeats"] = dict(plan.existing.get("repeats", {}))
+    manifest["eval_cwd"] = str(plan.eval_cwd())
     writer = ManifestWriter(plan.run_dir, manifest)
     writer.write()
     return writer

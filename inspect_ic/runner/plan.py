@@ -44,6 +44,14 @@ class RunPlan:
             "sandbox": self.options.sandbox,
         }
 
+    def eval_cwd(self) -> Path:
+        """Working directory for ``eval_set``: the one the run started in (recorded in the
+        manifest as ``eval_cwd``), when it still exists, else the current one."""
+        recorded = (self.existing or {}).get("eval_cwd")
+        if recorded and Path(recorded).is_dir():
+            return Path(recorded)
+        return Path.cwd()
+
     def sandbox_override(self) -> Any:
         """``("bwrap", BwrapConfig)`` when the run sets resource caps, else ``None`` (each task's
         own sandbox spec is used)."""

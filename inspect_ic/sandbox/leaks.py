@@ -76,6 +76,18 @@ def _ppid(pid: int) -> int | None:
     return int(stat.rsplit(")", 1)[1].split()[1])
 
 
+def _bwrap_ancestor(pid: int, bwraps: set[int], depth: int = 64) -> int | None:
+    """The nearest ancestor of ``pid`` in ``bwraps`` (``None`` if there is none)."""
+    current: int | None = pid
+    for _ in range(depth):
+        current = _ppid(current) if current is not None else None
+        if current is None or current <= 1:
+            return None
+        if current in bwraps:
+            return current
+    return None
+
+
 def _processes(base_dirs: list[Path]) -> tuple[set[str], dict[str, int]]:
     cmdlines = _cmdlines()
     markers = [os.fsencode(str(d)) for d in base_dirs]
@@ -99,6 +111,11 @@ def _processes(base_dirs: list[Path]) -> tuple[set[str], dict[str, int]]:
         ns = pidns_inode(pid)
         if ns in jail_ns and pid not in ours:
             ours[pid] = jail_ns[ns]
+    # Namespace links can be unreadable (no CAP_SYS_PTRACE for a non-dumpable process), so
+    # descendants of a jail's bwrap count too: orphans in a jail are reparented to its PID 1.
+    for pid in cmdlines:
+        if pid not in ours and (anchor := _bwrap_ancestor(pid, bwraps)) is not None:
+            ours[pid] = ours.get(anchor)
     entries, owners = set(), {}
     for pid, owner in ours.items():
         cmdline = cmdlines[pid].replace(b"\0", b" ").decode(errors="replace").strip()

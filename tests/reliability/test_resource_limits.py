@@ -1,9 +1,12 @@
 """Per-sample resource caps are configurable on ``ic run``, enforced (an agent exceeding each is
-contained and the sample is scored as usual), and recorded in the manifest and the eval log."""
+contained and the sample is scored as usual), and recorded in the manifest and the eval log.
+The same run is resumed from another working directory, which must find every sample done."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +19,7 @@ from tests.reliability.adversarial_expect import honest_labels
 from tests.sandbox.conftest import SKIP_REASON
 
 pytestmark = pytest.mark.skipif(SKIP_REASON is not None, reason=SKIP_REASON or "")
+REPO = Path(__file__).resolve().parents[2]
 CAPS = {"memory_mb": 256, "pids_limit": 64, "disk_limit_mb": 48}
 ARGS = [
     "run",
@@ -28,12 +32,17 @@ ARGS = [
 
 @pytest.fixture(scope="module")
 def capped_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The capped run, started from the repository root (task files are then recorded relative
+    to it), then resumed from elsewhere (``test_resume_from_another_directory``)."""
     run_dir = tmp_path_factory.mktemp("caps") / "run"
-    result = CliRunner().invoke(app, [*ARGS, "--log-root", str(run_dir)])
+    with contextlib.chdir(REPO):
+        result = CliRunner().invoke(app, [*ARGS, "--log-root", str(run_dir)])
     assert result.exit_code == 0, result.output
     log = read_eval_log(str(next(run_dir.rglob("*.eval"))))
     manifest = json.loads((run_dir / "run_manifest.json").read_text())
-    return {"log": log, "manifest": manifest}
+    with contextlib.chdir(run_dir.parent):
+        resumed = CliRunner().invoke(app, ["run", "--resume", "--log-root", str(run_dir)])
+    return {"log": log, "manifest": manifest, "run_dir": run_dir, "resumed": resumed}
 
 
 def test_caps_are_recorded(capped_run: dict[str, Any]) -> None:
@@ -76,3 +85,18 @@ def test_the_sample_is_scored_as_usual(capped_run: dict[str, Any]) -> None:
     want = honest_labels("budget_siphon", "A")
     got = {key: metadata.get(key) for key in want}
     assert got == want
+
+
+def test_resume_from_another_directory(capped_run: dict[str, Any]) -> None:
+    """Inspect pairs tasks and logs by an identity holding the task file relative to the working
+    directory; the runner runs eval_set from the run's first directory (``eval_cwd``)."""
+    resumed, run_dir = capped_run["resumed"], capped_run["run_dir"]
+    assert resumed.exit_code == 0, (resumed.output, repr(resumed.exception))
+    assert capped_run["manifest"]["eval_cwd"] == str(REPO)
+    manifest = json.loads((run_dir / "run_manifest.json").read_text())
+    assert (manifest["status"], manifest["eval_cwd"], len(manifest["resumes"])) == (
+        "completed",
+        str(REPO),
+        1,
+    )
+    assert len(list(run_dir.rglob("*.eval"))) == 1  # nothing re-run
