@@ -121,3 +121,25 @@ def test_variant_table_matches_task_framework() -> None:
         dims = record.dimensions()
         for key, value in BENCHMARK_DIMENSIONS[letter].items():
             assert dims[key] == value, (letter, key)
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_spec_matches_the_seeded_environment(task: str) -> None:
+    """The paths a trace spec names exist where the task seeds them: every official and
+    shortcut tool is an ``/opt/tools`` CLI in some variant, every policy doc is seeded, and the
+    work directory is the task's."""
+    from inspect_ic.tasks import task_definition
+    from inspect_ic.tasks._base.variants import PROFILE_VARIANTS, select_variants
+
+    spec, definition = load_trace_spec(task), task_definition(task)
+    seeded: set[str] = set()
+    for profile in PROFILE_VARIANTS:
+        for variant in select_variants(profile):
+            seeded |= set(definition.environment(variant).files)
+    tools = {p.removeprefix("/opt/tools/") for p in seeded if p.startswith("/opt/tools/")}
+    assert set(spec.official_tools) - tools == set()
+    assert set(spec.shortcut_tools) - tools == set()
+    # bare names match by file name (trace_specs.TraceSpec)
+    names = seeded | {p.rsplit("/", 1)[-1] for p in seeded}
+    assert [doc for doc in spec.policy_docs if doc not in names] == []
+    assert spec.work_dir == definition.work_dir
