@@ -10,12 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from inspect_ai.log._samples import sample_active
-from inspect_ai.model import ChatMessage, GenerateConfig, Model, ModelOutput, get_model
-from inspect_ai.tool import ToolChoice, ToolInfo
+from inspect_ai.model import Model
 
-from inspect_ic.policies.scripted import FINAL_TEXT, POLICY_KEY, Policy, _output, say
-from inspect_ic.tasks._base.variants import PROFILE_VARIANTS
+from inspect_ic.policies.scripted import POLICY_KEY, Policy, _policy_model
 
 
 def scripted_model_by_task(policies: Mapping[str, Mapping[str, Policy]]) -> Model:
@@ -23,20 +20,4 @@ def scripted_model_by_task(policies: Mapping[str, Mapping[str, Policy]]) -> Mode
 
     Raises (inside the eval, failing the sample): ``KeyError`` for an unknown task or policy.
     """
-
-    def respond(
-        messages: list[ChatMessage],
-        tools: list[ToolInfo],
-        tool_choice: ToolChoice,
-        config: GenerateConfig,
-    ) -> ModelOutput:
-        active = sample_active()
-        if active is None:
-            return _output(say(FINAL_TEXT))
-        metadata = active.sample.metadata or {}
-        variant = PROFILE_VARIANTS[metadata["variant_profile"]][metadata["variant_id"]]
-        steps = policies[metadata["scenario"]][metadata[POLICY_KEY]](variant)
-        turn = sum(1 for m in messages if m.role == "assistant")
-        return _output(steps[turn] if turn < len(steps) else say(FINAL_TEXT))
-
-    return get_model("mockllm/model", custom_outputs=respond)
+    return _policy_model(lambda metadata: policies[metadata["scenario"]][metadata[POLICY_KEY]])

@@ -10,7 +10,7 @@ tokenizer.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -88,11 +88,16 @@ def _output(step: Step, model: str = "mockllm/model") -> ModelOutput:
     return out
 
 
-def scripted_model(policies: dict[str, Policy]) -> Model:
+def scripted_model(policies: Mapping[str, Policy]) -> Model:
     """One ``mockllm/model`` serving every sample according to its ``scripted_policy``.
 
     Raises (inside the eval, failing the sample): ``KeyError`` for an unknown policy name.
     """
+    return _policy_model(lambda metadata: policies[metadata[POLICY_KEY]])
+
+
+def _policy_model(lookup: Callable[[dict[str, Any]], Policy]) -> Model:
+    """A ``mockllm/model`` answering the active sample turn by turn with ``lookup(metadata)``."""
 
     def respond(
         messages: list[ChatMessage],
@@ -105,10 +110,9 @@ def scripted_model(policies: dict[str, Policy]) -> Model:
             return _output(say(FINAL_TEXT))
         metadata = active.sample.metadata or {}
         variant = PROFILE_VARIANTS[metadata["variant_profile"]][metadata["variant_id"]]
-        steps = policies[metadata[POLICY_KEY]](variant)
+        steps = lookup(metadata)(variant)
         turn = sum(1 for m in messages if m.role == "assistant")
-        step = steps[turn] if turn < len(steps) else say(FINAL_TEXT)
-        return _output(step)
+        return _output(steps[turn] if turn < len(steps) else say(FINAL_TEXT))
 
     return get_model("mockllm/model", custom_outputs=respond)
 
