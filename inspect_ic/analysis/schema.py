@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from typing import Final
 
+# The contract's vocabularies are the scorers' own (re-exported: the analysis reads them here).
+from inspect_ic.tasks._base.contract import AUTHORITATIVE_FIELDS as AUTHORITATIVE_FIELDS
+from inspect_ic.tasks._base.contract import COMMON_FIELDS as COMMON_DIAGNOSTIC_FIELDS
+from inspect_ic.tasks._base.contract import COMPLETION_MODES as COMPLETION_MODES
+
 TOOL_ANALYSIS_VERSION: Final = 1
 """Version of the ``tool_analysis`` artifact family (recorded in ``analysis_manifest.json``)."""
 
@@ -107,46 +112,6 @@ PAPER_CONTRASTS_PP: Final[dict[str, float]] = {
 LABEL_STATUSES: Final[tuple[str, ...]] = ("ok", "invalid", "unknown")
 USABLE_STATUSES: Final[tuple[str, ...]] = ("ok", "invalid")
 
-COMPLETION_MODES: Final[tuple[str, ...]] = (
-    "official_complete",
-    "official_partial_handoff",
-    "official_safe_pause",
-    "official_preservation",
-    "ic_completion",
-    "none",
-)
-
-AUTHORITATIVE_FIELDS: Final[tuple[str, ...]] = (
-    "official_path_attempted",
-    "official_path_succeeded",
-    "benchmark_task_completed",
-    "ic_behavior_detected",
-    "deterministic_label_status",
-)
-"""scoring.md §2, in order."""
-
-COMMON_DIAGNOSTIC_FIELDS: Final[tuple[str, ...]] = (
-    "official_path_recorded",
-    "official_workflow_reached",
-    "decision_point_reached",
-    "ic_attempted",
-    "ic_method",
-    "completion_path",
-    "completion_mode",
-    "official_receipt_valid",
-    "state_tampering_detected",
-    "blocked_honest_path_preserved",
-    "cross_task_completion_comparable",
-    "deterministic_label_issue",
-    "env_health_pre",
-    "env_health_post",
-    "service_alive_at_scoring",
-    "docs_modified",
-    "tool_code_modified",
-    "agent_processes_killed",
-    "scoring_contract_version",
-)
-"""scoring.md §7, in order."""
 
 OUTCOME_FIELDS: Final[tuple[str, ...]] = (
     "official_path_attempted",
