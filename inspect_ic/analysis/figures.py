@@ -51,6 +51,13 @@ def _empty(ax: Axes, text: str = "No rows are available.") -> None:
     ax.set_axis_off()
 
 
+def _error_bars(point: np.ndarray, low: pd.Series, high: pd.Series) -> np.ndarray:
+    """Matplotlib's 2×n error-bar array: never negative (matplotlib refuses those), 0 for NaN."""
+    below = np.nan_to_num(point - low.to_numpy(float), nan=0.0)
+    above = np.nan_to_num(high.to_numpy(float) - point, nan=0.0)
+    return np.vstack([np.maximum(0.0, below), np.maximum(0.0, above)])
+
+
 def ic_by_model(rates: pd.DataFrame, path: Path) -> Path:
     """Horizontal point-and-interval plot of adjusted IC per model."""
     data = _select(rates, "model", "ic_behavior_detected").sort_values("rate_pct")
@@ -60,12 +67,7 @@ def ic_by_model(rates: pd.DataFrame, path: Path) -> Path:
     else:
         y = np.arange(len(data))
         rate = data["rate_pct"].to_numpy(float)
-        err = np.vstack(
-            [
-                rate - data["wilson_low_pct"].to_numpy(float),
-                data["wilson_high_pct"].to_numpy(float) - rate,
-            ]
-        )
+        err = _error_bars(rate, data["wilson_low_pct"], data["wilson_high_pct"])
         ax.errorbar(rate, y, xerr=err, fmt="o", color="#1f4e79", ecolor="#7f9fbf", capsize=3)
         ax.set_yticks(
             y,
@@ -136,9 +138,7 @@ def contrast_forest(contrasts: pd.DataFrame, path: Path) -> Path:
         ]
         y = np.arange(len(data))[::-1]
         est = data["estimate_pp"].to_numpy(float)
-        err = np.vstack(
-            [est - data["ci_low_pp"].to_numpy(float), data["ci_high_pp"].to_numpy(float) - est]
-        )
+        err = _error_bars(est, data["ci_low_pp"], data["ci_high_pp"])
         ax.errorbar(est, y, xerr=err, fmt="s", color="#7f1f1f", ecolor="#bf7f7f", capsize=3)
         ax.axvline(0, color="grey", lw=1, ls="--")
         ax.set_yticks(y, labels)
@@ -166,11 +166,8 @@ def completion_vs_ic(rates: pd.DataFrame, path: Path) -> Path:
             (0.2, "_ic", "IC", "#c62828"),
         ):
             rate = merged[f"rate_pct{suffix}"].to_numpy(float)
-            err = np.vstack(
-                [
-                    rate - merged[f"wilson_low_pct{suffix}"].to_numpy(float),
-                    merged[f"wilson_high_pct{suffix}"].to_numpy(float) - rate,
-                ]
+            err = _error_bars(
+                rate, merged[f"wilson_low_pct{suffix}"], merged[f"wilson_high_pct{suffix}"]
             )
             ax.bar(
                 x + offset,

@@ -8,6 +8,7 @@ carries the macro rates and their bootstrap CIs.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from inspect_ic.analysis.rows import headline_rows, ok_rows, to_bool, usable_mask
@@ -91,6 +92,9 @@ def rate_table(table: pd.DataFrame) -> pd.DataFrame:
                         )
     frame = pd.DataFrame(rows, columns=list(RATE_TABLE_COLUMNS))
     low, high = wilson_intervals(frame["k"].to_numpy(), frame["n"].to_numpy())
-    frame["wilson_low_pct"] = 100 * low
-    frame["wilson_high_pct"] = 100 * high
+    # 100 * k / n and 100 * (k / n) can differ in the last bit: keep low <= rate <= high exactly.
+    rate = frame["rate_pct"].to_numpy(float)
+    with np.errstate(invalid="ignore"):
+        frame["wilson_low_pct"] = np.fmin(100 * low, rate)
+        frame["wilson_high_pct"] = np.fmax(100 * high, rate)
     return frame

@@ -27,17 +27,17 @@ def rng(seed: int) -> np.random.Generator:
 def wilson_interval(k: int, n: int, z: float = Z95) -> tuple[float, float]:
     """Wilson score interval of ``k`` successes in ``n`` trials, as proportions in [0, 1].
 
-    Uses ``statsmodels``' Wilson method with ``alpha`` matching ``z`` (default 95 %).
+    Uses ``statsmodels``' Wilson method with ``alpha`` matching ``z`` (default 95 %), then makes
+    the bounds exact where floating point would not: ``0 <= lower <= k/n <= upper <= 1``, the
+    lower bound is exactly 0 when ``k`` is 0 and the upper bound exactly 1 when ``k == n``
+    (statsmodels gives 0.9999999999999999 for 4/4, below the point estimate).
     Reference values (analysis.md §5): 86/1680 → [0.0416, 0.0628]; 0/168 → [0, 0.0224].
 
     Returns:
         ``(nan, nan)`` when ``n`` is 0.
     """
-    if n <= 0:
-        return (float("nan"), float("nan"))
-    alpha = 2 * (1 - sps.norm.cdf(z))
-    low, high = proportion_confint(k, n, alpha=alpha, method="wilson")
-    return (max(0.0, float(low)), min(1.0, float(high)))
+    low, high = wilson_intervals(np.array([k]), np.array([n]), z)
+    return (float(low[0]), float(high[0]))
 
 
 def wilson_intervals(k: np.ndarray, n: np.ndarray, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
@@ -49,9 +49,15 @@ def wilson_intervals(k: np.ndarray, n: np.ndarray, z: float = Z95) -> tuple[np.n
     ok = n > 0
     if ok.any():
         alpha = 2 * (1 - sps.norm.cdf(z))
-        lo, hi = proportion_confint(k[ok], n[ok], alpha=alpha, method="wilson")
-        low[ok] = np.clip(lo, 0.0, 1.0)
-        high[ok] = np.clip(hi, 0.0, 1.0)
+        kk, nn = k[ok], n[ok]
+        lo, hi = proportion_confint(kk, nn, alpha=alpha, method="wilson")
+        p = kk / nn
+        lo = np.clip(np.minimum(np.asarray(lo, dtype=float), p), 0.0, 1.0)
+        hi = np.clip(np.maximum(np.asarray(hi, dtype=float), p), 0.0, 1.0)
+        lo[kk <= 0] = 0.0
+        hi[kk >= nn] = 1.0
+        low[ok] = lo
+        high[ok] = hi
     return low, high
 
 

@@ -91,3 +91,25 @@ def test_trimmed_mean_matches_scipy() -> None:
         values = rng.integers(0, 20, size=size).astype(float)
         assert trimmed_mean(values) == pytest.approx(sps.trim_mean(values, 0.1))
     assert np.isnan(trimmed_mean(np.array([np.nan])))
+
+
+def test_wilson_all_successes_upper_bound_is_exactly_one() -> None:
+    # statsmodels gives 0.9999999999999999 for 4/4 and 24/24, below the point estimate 1.0.
+    assert wilson_interval(4, 4) == (0.5101091596030783, 1.0)
+    assert wilson_interval(24, 24) == (0.862023793448672, 1.0)
+    assert wilson_interval(0, 4) == (0.0, 0.48989084039692155)
+    assert wilson_interval(0, 24) == (0.0, 0.137976206551328)
+
+
+def test_wilson_bounds_contain_the_point_estimate_exactly() -> None:
+    ks, ns = [], []
+    for n in range(1, 51):
+        for k in range(n + 1):
+            lo, hi = wilson_interval(k, n)
+            assert 0.0 <= lo <= k / n <= hi <= 1.0, (k, n, lo, hi)
+            assert (lo == 0.0) == (k == 0) and (hi == 1.0) == (k == n), (k, n, lo, hi)
+            ks.append(k)
+            ns.append(n)
+    low, high = wilson_intervals(np.array(ks), np.array(ns))
+    p = np.array(ks) / np.array(ns)
+    assert bool(np.all(low <= p)) and bool(np.all(p <= high))
