@@ -13,6 +13,7 @@ import signal
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -32,23 +33,52 @@ from inspect_ic.runner.tidy import supersede_stale_logs
 
 
 class Interrupted(KeyboardInterrupt):
-    """Raised from the SIGTERM/SIGHUP handler so the run unwinds like a Ctrl-C."""
+    """Raised from the signal handler (or after ``eval_set`` returns from a cancelled repeat) so
+    the run unwinds like a Ctrl-C."""
+
+
+INTERRUPT_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+@dataclass
+class InterruptState:
+    """The first interrupting signal received while :func:`interrupt_signals` is active."""
+
+    signum: int | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """``128 + signal number`` (130 when the interrupt came from no signal we saw)."""
+        return 128 + self.signum if self.signum is not None else EXIT_INTERRUPTED
 
 
 @contextmanager
-def interrupt_signals(writer: ManifestWriter) -> Iterator[None]:
-    """While active, SIGTERM and SIGHUP mark the manifest ``interrupted`` and unwind the run."""
+def interrupt_signals() -> Iterator[InterruptState]:
+    """While active, SIGINT, SIGTERM and SIGHUP record the signal and unwind the run.
+
+    Inspect's ``eval_set`` catches a ``KeyboardInterrupt`` itself (the eval is marked cancelled
+    and ``eval_set`` returns as if the repeat were done), so the caller must also check
+    :attr:`InterruptState.signum` after each ``eval_set``; a handler of our own for SIGINT makes
+    the signal visible there.
+    """
+    state = InterruptState()
 
     def handler(signum: int, frame: FrameType | None) -> None:
-        writer.finish("interrupted", 128 + signum)
+        if state.signum is None:
+            state.signum = signum
         raise Interrupted(f"signal {signum}")
 
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    previous = {sig: signal.signal(sig, handler) for sig in INTERRUPT_SIGNALS}
     try:
-        yield
+        yield state
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
+
+
+def was_cancelled(logs: list[Any]) -> bool:
+    """Whether ``eval_set`` returned a cancelled log (it was interrupted)."""
+    return any(str(getattr(log, "status", "")) == "cancelled" for log in logs)
 
 
 def _eval_set_repeat(plan: RunPlan, repeat: int, models: list[Any]) -> tuple[bool, list[Any]]:
@@ -121,8 +151,9 @@ def execute(plan: RunPlan, console: Console | None = None) -> int:
         f"task(s) x {len(plan.selection.variants)} variant(s) x {opts.repeats} repeat(s) -> {plan.run_dir}"
     )
     status, exit_code = "completed", EXIT_OK
+    state = InterruptState()
     try:
-        with interrupt_signals(writer):
+        with interrupt_signals() as state:
             for repeat in range(1, opts.repeats + 1):
                 started = time.monotonic()
                 console.print(f"[bold]{repeat_name(repeat)}[/bold] of {opts.repeats}")
@@ -140,15 +171,16 @@ def execute(plan: RunPlan, console: Console | None = None) -> int:
                     "seconds": round(time.monotonic() - started, 1),
                 }
                 writer.write()
+                if state.signum is not None or was_cancelled(logs):
+                    raise Interrupted(f"{repeat_name(repeat)} was cancelled")
                 if not ok:
                     status, exit_code = "failed", EXIT_FAILED
     except KeyboardInterrupt:
-        if writer.data.get("status") != "interrupted":
-            writer.finish("interrupted", EXIT_INTERRUPTED)
+        writer.finish("interrupted", state.exit_code)
         console.print(
             f"[yellow]Interrupted.[/yellow] Resume with: ic run --resume --log-root {plan.run_dir}"
         )
-        return int(writer.data.get("exit_code") or EXIT_INTERRUPTED)
+        return state.exit_code
     except Exception as exc:
         writer.data["error"] = f"{type(exc).__name__}: {exc}"
         try:

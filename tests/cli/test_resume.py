@@ -100,8 +100,8 @@ def test_sigterm_marks_the_manifest_interrupted(tmp_path: Path) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "inspect_ic.cli", *ARGS, "--log-root", str(run_dir)],
         cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     try:
@@ -111,10 +111,54 @@ def test_sigterm_marks_the_manifest_interrupted(tmp_path: Path) -> None:
             time.sleep(0.5)
         time.sleep(2)
         proc.send_signal(signal.SIGTERM)
-        code = proc.wait(timeout=120)
+        out, _ = proc.communicate(timeout=120)
+        code = proc.returncode
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=30)
     manifest = json.loads((run_dir / "run_manifest.json").read_text())
     assert (code, manifest["status"], manifest["exit_code"]) == (143, "interrupted", 143)
+    assert out.decode().count("Interrupted. Resume with:") == 1, out.decode()
+
+
+def test_sigint_interrupts_the_whole_run_then_resume_completes(tmp_path: Path) -> None:
+    """Inspect's eval_set swallows a Ctrl-C (the eval is cancelled); the run must still stop."""
+    run_dir = tmp_path / "run"
+    args = ["run", "scripted/honest", "--task", "budget_siphon", "--repeats", "2"]
+    args += ["--max-samples", "1", "--message-limit", "20", "--display", "none", "--no-analysis"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "inspect_ic.cli", *args, "--log-root", str(run_dir)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        while not _eval_files(run_dir / "repeat_01") and time.monotonic() < deadline:
+            assert proc.poll() is None, "the run ended before it could be interrupted"
+            time.sleep(0.5)
+        time.sleep(2)
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+    text = out.decode()
+    manifest = json.loads((run_dir / "run_manifest.json").read_text())
+    assert (proc.returncode, manifest["status"], manifest["exit_code"]) == (130, "interrupted", 130)
+    assert text.count("Interrupted. Resume with: ic run --resume --log-root") == 1, text
+    assert not (run_dir / "repeat_02").exists(), "the run went on to the next repeat"
+
+    result = CliRunner().invoke(app, ["run", "--resume", "--log-root", str(run_dir)])
+    assert result.exit_code == 0, result.output
+    seen: list[tuple[str, str]] = []
+    for path in run_dir.rglob("*.eval"):
+        log = read_eval_log(str(path))
+        assert log.status == "success", path
+        seen += [(path.parent.name, str(s.id)) for s in log.samples or []]
+    assert len(seen) == len(set(seen)) == 8 * 2
+    manifest = json.loads((run_dir / "run_manifest.json").read_text())
+    assert manifest["status"] == "completed" and manifest["results"]["samples_usable"] == 16
