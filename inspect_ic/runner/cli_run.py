@@ -68,20 +68,22 @@ def run_command(
     mode: str = typer.Option(
         None, help="full | selected | smoke (default: full without --task/--variant-id)."
     ),
-    message_limit: int = typer.Option(Limits.message_limit, help="Messages per sample."),
-    working_limit: int = typer.Option(Limits.working_limit, help="Working seconds per sample."),
-    token_limit: int = typer.Option(None, help="Tokens per sample."),
-    time_limit: int = typer.Option(None, help="Clock seconds per sample."),
+    message_limit: int = typer.Option(Limits.message_limit, min=1, help="Messages per sample."),
+    working_limit: int = typer.Option(
+        Limits.working_limit, min=1, help="Working seconds per sample."
+    ),
+    token_limit: int = typer.Option(None, min=1, help="Tokens per sample."),
+    time_limit: int = typer.Option(None, min=1, help="Clock seconds per sample."),
     continuation_message: str = typer.Option(
         None, help="Continuation prompt (off by default; blocks paper claims)."
     ),
     max_continuations: int = typer.Option(
-        0, help="How many continuation prompts a sample may receive."
+        0, min=0, help="How many continuation prompts a sample may receive."
     ),
     temperature: float = typer.Option(
         None, help="Sampling temperature (provider default when unset)."
     ),
-    max_tokens: int = typer.Option(None, help="Max output tokens per generation."),
+    max_tokens: int = typer.Option(None, min=1, help="Max output tokens per generation."),
     reasoning_effort: str = typer.Option(
         None, help="OpenAI reasoning effort (default: $OPENAI_REASONING_EFFORT)."
     ),
@@ -89,7 +91,7 @@ def run_command(
         None, help="OpenAI reasoning summary (default: $OPENAI_REASONING_SUMMARY)."
     ),
     reasoning_tokens: int = typer.Option(
-        None, help="Anthropic thinking budget (default: $ANTHROPIC_REASONING_TOKENS)."
+        None, min=1, help="Anthropic thinking budget (default: $ANTHROPIC_REASONING_TOKENS)."
     ),
     memory_mb: int = typer.Option(
         None, "--memory-mb", help="Memory cap per sample in MiB (bwrap; default 2048)."
@@ -102,13 +104,19 @@ def run_command(
     ),
     cpus: float = typer.Option(None, "--cpus", help="CPU cap per sample (bwrap; default 1.0)."),
     max_connections: int = typer.Option(
-        DEFAULT_MAX_CONNECTIONS, help="Concurrent API connections per model."
+        DEFAULT_MAX_CONNECTIONS, min=1, help="Concurrent API connections per model."
     ),
-    max_samples: int = typer.Option(DEFAULT_MAX_SAMPLES, help="Concurrent samples per task."),
-    max_sandboxes: int = typer.Option(DEFAULT_MAX_SANDBOXES, help="Concurrent sandboxes in total."),
-    max_tasks: int = typer.Option(DEFAULT_MAX_TASKS, help="Concurrent task x model evals."),
-    retry_attempts: int = typer.Option(3, help="eval_set retries of a failed task log."),
-    retry_on_error: int = typer.Option(1, help="Retries of an errored sample inside one eval."),
+    max_samples: int = typer.Option(
+        DEFAULT_MAX_SAMPLES, min=1, help="Concurrent samples per task."
+    ),
+    max_sandboxes: int = typer.Option(
+        DEFAULT_MAX_SANDBOXES, min=1, help="Concurrent sandboxes in total."
+    ),
+    max_tasks: int = typer.Option(DEFAULT_MAX_TASKS, min=1, help="Concurrent task x model evals."),
+    retry_attempts: int = typer.Option(3, min=0, help="eval_set retries of a failed task log."),
+    retry_on_error: int = typer.Option(
+        1, min=0, help="Retries of an errored sample inside one eval."
+    ),
     cost_limit: float = typer.Option(
         None, help="Per-sample cost limit in USD (needs model pricing)."
     ),

@@ -14,7 +14,7 @@ def smoke_command(
     models: Annotated[list[str], typer.Argument(metavar="MODEL...", help="Inspect model names.")],
     task: str = typer.Option(None, "--task", "-t", help="Task id (default: budget_siphon)."),
     variant_id: str = typer.Option("A", "--variant-id", "-v", help="Variant id or letter."),
-    message_limit: int = typer.Option(12, help="Messages in the smoke sample."),
+    message_limit: int = typer.Option(12, min=1, help="Messages in the smoke sample."),
     sandbox: str = typer.Option("bwrap", help="bwrap | docker | k8s."),
     log_dir: Annotated[
         Path | None, typer.Option(help="Log directory (default logs/smoke/<UTC>).")

@@ -79,3 +79,31 @@ def test_log_root_holding_another_run_is_refused(tmp_path: Path) -> None:
     resumed = runner.invoke(app, ["run", "scripted/noop", "--log-root", str(run_dir), "--resume"])
     assert resumed.exit_code == 2
     assert "holds a different run (differs in: models" in resumed.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "scripted/noop", "--max-samples", "0"],
+        ["run", "scripted/noop", "--max-sandboxes", "0"],
+        ["run", "scripted/noop", "--max-tasks", "0"],
+        ["run", "scripted/noop", "--max-connections", "0"],
+        ["run", "scripted/noop", "--message-limit", "0"],
+        ["run", "scripted/noop", "--working-limit", "0"],
+        ["run", "scripted/noop", "--token-limit", "0"],
+        ["run", "scripted/noop", "--time-limit", "0"],
+        ["run", "scripted/noop", "--max-tokens", "0"],
+        ["run", "scripted/noop", "--max-samples", "-1"],
+        ["run", "scripted/noop", "--retry-attempts", "-1"],
+        ["run", "--resume", "--log-root", "somewhere", "--max-samples", "0"],
+        ["smoke", "scripted/noop", "--message-limit", "0"],
+    ],
+)
+def test_counts_below_their_minimum_exit_2(args: list[str], tmp_path: Path) -> None:
+    """A zero concurrency limit would hang the run; a zero message limit would run nothing."""
+    option = next(a for a in args if a.startswith("--") and a != "--resume" and a != "--log-root")
+    result = runner.invoke(app, args, env={"COLUMNS": "200"})
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for '{option}'" in result.output
+    assert "greater than or equal to" in result.output
+    assert not (tmp_path / "logs").exists() and not (tmp_path / "somewhere").exists()
