@@ -22,7 +22,7 @@ from rich.console import Console
 
 from inspect_ic.runner.contents import build_manifest
 from inspect_ic.runner.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
-from inspect_ic.runner.layout import repeat_dir, repeat_name
+from inspect_ic.runner.layout import prepare_run_dir, repeat_dir, repeat_name
 from inspect_ic.runner.manifest import ManifestWriter, utc_now
 from inspect_ic.runner.models import build_model
 from inspect_ic.runner.plan import RunPlan
@@ -143,7 +143,7 @@ def execute(plan: RunPlan, console: Console | None = None) -> int:
     """Run every repeat, record the outcome and return the process exit code."""
     console = console or Console()
     opts = plan.options
-    plan.run_dir.mkdir(parents=True, exist_ok=True)
+    prepare_run_dir(plan.run_dir)
     writer = start_manifest(plan)
     models = [build_model(m, opts.generation) for m in plan.models]
     console.print(

@@ -9,6 +9,8 @@ Layout (analysis.md section 1)::
 
 from __future__ import annotations
 
+import os
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,54 @@ def latest_run(logs_base: Path) -> Path | None:
     return best[1] if best else None
 
 
+def _oserror_reason(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
+
+
+def check_creatable(run_dir: Path) -> None:
+    """Refuse a log root that cannot be a directory, before anything is written.
+
+    Raises:
+        UsageError: ``run_dir`` or the nearest existing ancestor is not a directory, or the
+            path cannot even be inspected.
+    """
+    try:
+        if run_dir.exists():
+            if not run_dir.is_dir():
+                raise UsageError(f"log root {run_dir} exists and is not a directory")
+            return
+        for parent in run_dir.parents:
+            if parent.exists():
+                if not parent.is_dir():
+                    raise UsageError(
+                        f"log root {run_dir} cannot be created: {parent} is not a directory; "
+                        "choose another --log-root"
+                    )
+                return
+    except OSError as exc:
+        raise UsageError(
+            f"log root {run_dir} cannot be used: {_oserror_reason(exc)}; choose another --log-root"
+        ) from None
+
+
+def prepare_run_dir(run_dir: Path) -> None:
+    """Create ``run_dir`` and check that files can be written in it.
+
+    Raises:
+        UsageError: the directory cannot be created or written (one line, with the reason).
+    """
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".ic-write-test-", dir=run_dir)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise UsageError(
+            f"log root {run_dir} cannot be created or written: {_oserror_reason(exc)}; "
+            "choose another --log-root"
+        ) from None
+
+
 def fingerprint_differences(
     old: dict[str, Any], new: dict[str, Any], keys: tuple[str, ...]
 ) -> list[str]:
@@ -63,10 +113,9 @@ def check_log_root(
         UsageError: the directory holds a run and ``resume`` is off; it holds a run with other
             settings; or it is not empty and holds no run manifest.
     """
+    check_creatable(run_dir)
     if not run_dir.exists():
         return None
-    if not run_dir.is_dir():
-        raise UsageError(f"log root {run_dir} exists and is not a directory")
     existing = read_manifest(run_dir)
     if existing is None:
         if any(run_dir.iterdir()):

@@ -107,3 +107,22 @@ def test_counts_below_their_minimum_exit_2(args: list[str], tmp_path: Path) -> N
     assert f"Invalid value for '{option}'" in result.output
     assert "greater than or equal to" in result.output
     assert not (tmp_path / "logs").exists() and not (tmp_path / "somewhere").exists()
+
+
+@pytest.mark.parametrize(
+    ("log_root", "message"),
+    [
+        ("afile/sub", "cannot be created: afile is not a directory"),
+        ("afile", "log root afile exists and is not a directory"),
+        ("/proc/ic-forbidden", "cannot be created or written: No such file or directory"),
+    ],
+)
+def test_unusable_log_root_exits_2_with_one_line(log_root: str, message: str) -> None:
+    Path("afile").write_text("not a directory\n")
+    args = ["run", "scripted/noop", "--task", "budget_siphon", "--variant-id", "A"]
+    result = runner.invoke(app, [*args, "--display", "none", "--log-root", log_root])
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith(f"error: log root {log_root}") and message in lines[0]
+    assert "choose another --log-root" in lines[0] or "not a directory" in lines[0]
