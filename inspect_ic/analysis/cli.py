@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from inspect_ic.analysis.cli_common import check_at_least, check_run_dir, echo_skipped, fail
 from inspect_ic.analysis.stats import DEFAULT_ASSOCIATION_B, DEFAULT_BOOTSTRAP_B, DEFAULT_SEED
 
 app = typer.Typer(help="Tool-trace analysis, reports and adjudication.", no_args_is_help=True)
@@ -41,11 +42,13 @@ def analyze_command(
 ) -> None:
     """Read a run's logs and write tool_analysis/ (tables, report.md, report.html, figures)."""
     from inspect_ic.analysis.adjudication import AdjudicationError
+    from inspect_ic.analysis.logs import NoReadableLogsError
     from inspect_ic.analysis.pipeline import AnalysisOptions, analyze_run
 
-    if not run_dir.is_dir():
-        typer.echo(f"error: run directory not found: {run_dir}", err=True)
-        raise typer.Exit(2)
+    check_run_dir(run_dir)
+    check_at_least("--bootstrap-b", bootstrap_b)
+    check_at_least("--association-b", association_b)
+    check_at_least("--workers", workers)
     options = AnalysisOptions(
         bootstrap_b=bootstrap_b,
         association_b=association_b,
@@ -55,15 +58,16 @@ def analyze_command(
     )
     try:
         result = analyze_run(run_dir, out, options)
+    except NoReadableLogsError as exc:
+        fail(str(exc))
     except AdjudicationError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc
     manifest = result.manifest
+    echo_skipped(manifest["skipped"])
     typer.echo(
         f"wrote {result.out_dir} ({manifest['samples']} samples, {manifest['tool_calls']} tool calls, {manifest['logs_read']} logs)"
     )
-    for item in manifest["skipped"]:
-        typer.echo(f"skipped {item['log_file']} {item['sample']}: {item['reason']}", err=True)
 
 
 @app.command("report")

@@ -18,7 +18,11 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 
-from inspect_ic.analysis.schema import BENCHMARK_VARIANT_IDS  # noqa: E402
+from inspect_ic.analysis.schema import (  # noqa: E402
+    BENCHMARK_VARIANT_IDS,
+    CONTRAST_COLUMNS,
+    RATE_TABLE_COLUMNS,
+)
 
 FIGURE_FILES = (
     "ic_rate_by_model.png",
@@ -36,8 +40,8 @@ def _short(model: str) -> str:
 def _select(
     rates: pd.DataFrame, grouping: str, outcome: str, basis: str = "adjusted"
 ) -> pd.DataFrame:
-    if rates.empty:
-        return rates
+    if rates.empty or not set(RATE_TABLE_COLUMNS).issubset(rates.columns):
+        return pd.DataFrame(columns=list(RATE_TABLE_COLUMNS))
     return rates[
         (rates["variant_profile"] == "benchmark")
         & (rates["grouping"] == grouping)
@@ -122,7 +126,9 @@ def task_model_heatmap(rates: pd.DataFrame, path: Path) -> Path:
 def contrast_forest(contrasts: pd.DataFrame, path: Path) -> Path:
     """Forest plot of the benchmark IC contrasts (overall, plus D→E without final_instance)."""
     data = contrasts
-    if not data.empty:
+    if data.empty or not set(CONTRAST_COLUMNS).issubset(data.columns):
+        data = pd.DataFrame(columns=list(CONTRAST_COLUMNS))
+    else:
         data = data[
             (data["variant_profile"] == "benchmark")
             & (data["outcome"] == "ic_behavior_detected")

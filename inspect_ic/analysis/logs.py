@@ -71,6 +71,25 @@ def discover_logs(run_dir: Path) -> list[Path]:
     return sorted(found)
 
 
+class NoReadableLogsError(ValueError):
+    """No ``.eval`` log below a run directory could be read (none found, or all unreadable)."""
+
+
+def require_readable_logs(run_dir: Path, logs_read: list[str], skipped_logs: list[str]) -> None:
+    """Raise :class:`NoReadableLogsError` when ``logs_read`` is empty.
+
+    Args:
+        run_dir: the folder that was searched.
+        logs_read: logs that were read (relative names).
+        skipped_logs: logs reported as skipped (relative names; repeats are listed once).
+    """
+    if logs_read:
+        return
+    names = list(dict.fromkeys(skipped_logs))
+    detail = f"skipped: {', '.join(names)}" if names else "no .eval files found"
+    raise NoReadableLogsError(f"no readable eval logs under {run_dir}; {detail}")
+
+
 def _trace_path(run_dir: Path, log_path: Path) -> tuple[str, bool]:
     trace_dir = run_dir / "inspect_traces"
     candidate = trace_dir / f"{log_path.stem}.log"
@@ -153,8 +172,9 @@ def read_log(run_dir: Path, log_path: Path, rows_only: bool = False) -> RunData:
     exclude = set(ROWS_ONLY_EXCLUDE) if rows_only else None
     for header, sample, error in iter_log_samples(log_path, exclude):
         if header is None:
+            # reported once, by the caller, from ``skipped``
             data.skipped.append(SkippedItem(rel, "", error or "unreadable"))
-            logger.warning("skipping unreadable log %s: %s", rel, error)
+            logger.debug("skipping unreadable log %s: %s", rel, error)
             return data
         if ctx is None:
             ctx = _context(run_dir, log_path, header)

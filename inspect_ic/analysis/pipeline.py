@@ -26,7 +26,7 @@ from inspect_ic.analysis.contrasts import contrast_table
 from inspect_ic.analysis.csvio import write_csv, write_text
 from inspect_ic.analysis.events import classify_call_records, events_frame, group_by_sample
 from inspect_ic.analysis.logistic import fit_logistic
-from inspect_ic.analysis.logs import RunData, read_run
+from inspect_ic.analysis.logs import RunData, read_run, require_readable_logs
 from inspect_ic.analysis.metrics import sample_metrics
 from inspect_ic.analysis.pooled import pooled_aggregate_table
 from inspect_ic.analysis.rates import rate_table
@@ -81,6 +81,12 @@ class AnalysisOptions:
     contrast_breakdowns: bool = True
     figures: bool = True
     report: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("bootstrap_b", "association_b"):
+            value = getattr(self, name)
+            if value < 1:
+                raise ValueError(f"{name} must be at least 1, got {value}")
 
 
 class _Stopwatch:
@@ -203,6 +209,7 @@ def analyze_run(
 
     Raises:
         FileNotFoundError: ``run_dir`` does not exist.
+        NoReadableLogsError: no log below ``run_dir`` could be read (nothing is written).
         AdjudicationError: the run's adjusted-labels file is invalid (nothing is written).
     """
     options = options or AnalysisOptions()
@@ -213,8 +220,9 @@ def analyze_run(
     clock = _Stopwatch()
     data = read_run(run_path, workers=options.workers)
     clock.lap("read_logs")
-    for item in data.skipped:
-        logger.warning("skipped %s %s: %s", item.log_file, item.sample, item.reason)
+    require_readable_logs(run_path, data.logs_read, [s.log_file for s in data.skipped])
+    for item in data.skipped:  # listed in the manifest and the report; callers print them
+        logger.info("skipped %s %s: %s", item.log_file, item.sample, item.reason)
     tables = build_tables(run_path, data, options)
     state = tables["state"]
     if not state.empty:

@@ -63,6 +63,52 @@ def test_usage_errors(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "--field" in result.output
 
 
+def test_analyze_without_readable_logs_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = runner.invoke(app, ["analyze", str(empty)])
+    assert result.exit_code == 2
+    assert result.output == f"error: no readable eval logs under {empty}; no .eval files found\n"
+    assert list(empty.iterdir()) == []
+    corrupt = tmp_path / "corrupt"
+    corrupt.mkdir()
+    (corrupt / "x.eval").write_text("not a zip")
+    for command in ("analyze", "scan-awareness"):
+        result = runner.invoke(app, [command, str(corrupt)])
+        assert result.exit_code == 2, command
+        assert result.output == f"error: no readable eval logs under {corrupt}; skipped: x.eval\n"
+        assert [p.name for p in corrupt.iterdir()] == ["x.eval"]
+
+
+def test_analyze_argument_errors(tmp_path: Path) -> None:
+    run = small_run(tmp_path / "run")
+    result = runner.invoke(app, ["analyze", str(run), "--bootstrap-b", "-5"])
+    assert result.exit_code == 2
+    assert result.output == "error: --bootstrap-b must be at least 1, got -5\n"
+    result = runner.invoke(app, ["analyze", str(run), "--association-b", "0"])
+    assert result.exit_code == 2
+    assert result.output == "error: --association-b must be at least 1, got 0\n"
+    log = sorted(run.rglob("*.eval"))[0]
+    result = runner.invoke(app, ["analyze", str(log)])
+    assert result.exit_code == 2
+    assert result.output == (
+        "error: expects a run directory (the folder holding repeat_NN/ or .eval files), "
+        f"not a file: {log}\n"
+    )
+    assert not (run / "tool_analysis").exists()
+
+
+def test_skipped_logs_are_printed_once(tmp_path: Path) -> None:
+    run = small_run(tmp_path / "run")
+    (run / "repeat_02" / "not-a-log.eval").write_text("this is not a zip file")
+    result = runner.invoke(
+        app, ["analyze", str(run), "--bootstrap-b", "20", "--association-b", "5", "--no-figures"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if "not-a-log.eval" in line]
+    assert lines == ["skipped repeat_02/not-a-log.eval: ValueError: EOCD not found"]
+
+
 def test_invalid_labels_file_fails_analyze(tmp_path: Path) -> None:
     run = small_run(tmp_path / "run")
     (run / "adjudication").mkdir()

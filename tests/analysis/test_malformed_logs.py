@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from inspect_ic.analysis.logs import read_run
+import pandas as pd
+import pytest
+
+from inspect_ic.analysis.figures import FIGURE_FILES, render_figures
+from inspect_ic.analysis.logs import NoReadableLogsError, read_run
 from inspect_ic.analysis.pipeline import AnalysisOptions, analyze_run
 
 from .conftest import small_run
@@ -37,11 +41,30 @@ def test_bad_logs_are_skipped_by_name(tmp_path: Path) -> None:
     assert len(result.tables["state"]) == 16
 
 
-def test_empty_run_writes_empty_tables(tmp_path: Path) -> None:
+def test_run_without_readable_logs_is_an_error_and_writes_nothing(tmp_path: Path) -> None:
     run = tmp_path / "empty"
     (run / "repeat_01").mkdir(parents=True)
-    result = analyze_run(run, options=AnalysisOptions(figures=False))
-    assert result.manifest["samples"] == 0
-    header = (result.out_dir / "deterministic_state_table.csv").read_text().splitlines()[0]
-    assert header.startswith("log_file,eval_log_path")
-    assert "No rows are available." in (result.out_dir / "tool_trace_report.md").read_text()
+    with pytest.raises(NoReadableLogsError) as info:
+        analyze_run(run, options=AnalysisOptions(figures=False))
+    assert str(info.value) == f"no readable eval logs under {run}; no .eval files found"
+    (run / "repeat_01" / "a.eval").write_text("not a zip")
+    (run / "b.eval").write_text("not a zip either")
+    with pytest.raises(NoReadableLogsError) as info:
+        analyze_run(run)
+    assert (
+        str(info.value) == f"no readable eval logs under {run}; skipped: b.eval, repeat_01/a.eval"
+    )
+    assert sorted(p.name for p in run.iterdir()) == ["b.eval", "repeat_01"]
+
+
+def test_figures_and_report_render_without_rows(tmp_path: Path) -> None:
+    # A run whose logs hold no samples writes empty tables: the figures must still be drawn.
+    paths = render_figures(pd.DataFrame(), pd.DataFrame(), tmp_path / "figures")
+    assert [p.name for p in paths] == list(FIGURE_FILES)
+
+
+def test_bootstrap_sizes_are_validated() -> None:
+    with pytest.raises(ValueError, match="^bootstrap_b must be at least 1, got -5$"):
+        AnalysisOptions(bootstrap_b=-5)
+    with pytest.raises(ValueError, match="^association_b must be at least 1, got 0$"):
+        AnalysisOptions(association_b=0)

@@ -10,6 +10,8 @@ from typing import Annotated
 
 import typer
 
+from inspect_ic.analysis.cli_common import check_run_dir, echo_skipped, fail
+
 
 def scan_awareness_command(
     run_dir: Annotated[
@@ -37,10 +39,9 @@ def scan_awareness_command(
     eval_awareness/ (hits, per-sample summary, aggregate rates, report, manifest)."""
     from inspect_ic.analysis.awareness.run import scan_run
     from inspect_ic.analysis.awareness.scan import ScanOptions
+    from inspect_ic.analysis.logs import NoReadableLogsError
 
-    if not run_dir.is_dir():
-        typer.echo(f"error: run directory not found: {run_dir}", err=True)
-        raise typer.Exit(2)
+    check_run_dir(run_dir)
     if lexicon is not None and not lexicon.is_file():
         typer.echo(f"error: lexicon file not found: {lexicon}", err=True)
         raise typer.Exit(2)
@@ -52,14 +53,15 @@ def scan_awareness_command(
     )
     try:
         result = scan_run(run_dir, out, options)
+    except NoReadableLogsError as exc:
+        fail(str(exc))
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc
     counts = result.manifest["counts"]
+    echo_skipped(result.manifest["skipped"])
     typer.echo(
         f"wrote {result.out_dir}: {counts['strict_aware_samples']} strict / "
         f"{counts['broad_aware_samples']} broad aware of {counts['samples']} samples "
         f"({counts['logs_read']} logs)"
     )
-    for item in result.manifest["skipped"]:
-        typer.echo(f"skipped {item['log_file']} {item['sample']}: {item['reason']}", err=True)

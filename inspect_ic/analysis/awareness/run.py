@@ -29,6 +29,7 @@ from inspect_ic.analysis.awareness.tables import (
 )
 from inspect_ic.analysis.awareness.vocabulary import task_vocabulary
 from inspect_ic.analysis.csvio import write_csv, write_text
+from inspect_ic.analysis.logs import require_readable_logs
 
 OUTPUT_DIR = "eval_awareness"
 SCANNER_VERSION = 1
@@ -79,6 +80,7 @@ def scan_run(
 
     Raises:
         FileNotFoundError: ``run_dir`` is not a directory.
+        NoReadableLogsError: no log below ``run_dir`` could be read (nothing is written).
         ValueError: the lexicon file is invalid.
     """
     run_path = Path(run_dir)
@@ -89,6 +91,7 @@ def scan_run(
     target = Path(out_dir) if out_dir else run_path / OUTPUT_DIR
     started = datetime.now(UTC)
     paths, scan = scan_logs(run_path, opts)
+    require_readable_logs(run_path, scan.logs_read, [s["log_file"] for s in scan.skipped])
     labelled = label_samples(run_path, scan.rows)
     run_id = run_path.resolve().name
     summary = sample_summary(labelled.frame, scan.records, run_id)

@@ -151,7 +151,7 @@ def scan_log(run_dir: Path, log_path: Path, options: ScanOptions) -> LogScan:
     for header, sample, error in _samples(log_path):
         if header is None:
             out.skipped.append({"log_file": rel, "sample": "", "reason": error or "unreadable"})
-            logger.warning("skipping unreadable log %s: %s", rel, error)
+            logger.debug("skipping unreadable log %s: %s", rel, error)  # reported by the caller
             return out
         if ctx is None:
             ctx = log_context(run_dir, log_path, header)
