@@ -73,7 +73,10 @@ def analyze_command(
 @app.command("report")
 def report_command(
     tool_analysis_dir: Annotated[
-        Path, typer.Argument(help="A tool_analysis/ folder written by `ic analyze`.")
+        Path,
+        typer.Argument(
+            help="A tool_analysis/ folder written by `ic analyze`, or the run directory holding it."
+        ),
     ],
     no_figures: Annotated[
         bool, typer.Option("--no-figures", help="Skip the matplotlib figures.")

@@ -20,6 +20,7 @@ from inspect_ic.analysis.report_sections import SECTIONS, ReportInputs
 REPORT_MD = "tool_trace_report.md"
 REPORT_HTML = "report.html"
 FIGURE_DIR = "figures"
+TOOL_ANALYSIS_DIR = "tool_analysis"
 _FILES = {
     "state": "deterministic_state_table.csv",
     "completeness": "tool_trace_completeness_table.csv",
@@ -94,11 +95,21 @@ def render_html(markdown: str, figures: list[Path]) -> str:
     )
 
 
+def resolve_tool_analysis_dir(path: Path) -> Path:
+    """``path`` itself when it holds the tables, else ``path/tool_analysis`` when that exists
+    (``path`` is then a run directory), else ``path`` unchanged."""
+    if (path / _FILES["state"]).exists():
+        return path
+    nested = path / TOOL_ANALYSIS_DIR
+    return nested if nested.is_dir() else path
+
+
 def render_report(tool_analysis_dir: Path | str, figures: bool = True) -> dict[str, Path]:
     """Write ``tool_trace_report.md``, ``figures/*.png`` and ``report.html``.
 
     Args:
-        tool_analysis_dir: a folder written by :func:`inspect_ic.analysis.pipeline.analyze_run`.
+        tool_analysis_dir: a folder written by :func:`inspect_ic.analysis.pipeline.analyze_run`,
+            or the run directory it was written into (``RUN/tool_analysis`` is then used).
         figures: render the matplotlib figures (embedded in the HTML).
 
     Returns:
@@ -107,7 +118,7 @@ def render_report(tool_analysis_dir: Path | str, figures: bool = True) -> dict[s
     Raises:
         FileNotFoundError: the folder or its state table is missing.
     """
-    folder = Path(tool_analysis_dir)
+    folder = resolve_tool_analysis_dir(Path(tool_analysis_dir))
     if not (folder / _FILES["state"]).exists():
         raise FileNotFoundError(f"no {_FILES['state']} in {folder}; run `ic analyze` first")
     inputs = load_inputs(folder)
@@ -128,4 +139,11 @@ def report_section_titles(markdown: str) -> list[str]:
     return [line[3:].strip() for line in markdown.splitlines() if line.startswith("## ")]
 
 
-__all__ = ["render_report", "render_markdown", "load_inputs", "report_section_titles", "pd"]
+__all__ = [
+    "render_report",
+    "resolve_tool_analysis_dir",
+    "render_markdown",
+    "load_inputs",
+    "report_section_titles",
+    "pd",
+]

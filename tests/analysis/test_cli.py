@@ -133,3 +133,23 @@ def test_scripts_are_thin_wrappers(tmp_path: Path) -> None:
             check=False,
         )
         assert out.returncode == 0, out.stderr
+
+
+def test_report_accepts_the_run_directory(tmp_path: Path) -> None:
+    run = small_run(tmp_path / "run")
+    result = runner.invoke(app, ["report", str(run), "--no-figures"])
+    assert result.exit_code == 2
+    assert result.output == (
+        f"error: no deterministic_state_table.csv in {run}; run `ic analyze` first\n"
+    )
+    analyzed = runner.invoke(
+        app, ["analyze", str(run), "--bootstrap-b", "20", "--association-b", "5", "--no-figures"]
+    )
+    assert analyzed.exit_code == 0, analyzed.output
+    out = run / "tool_analysis"
+    (out / "report.html").unlink()
+    for target in (run, out):
+        result = runner.invoke(app, ["report", str(target), "--no-figures"])
+        assert result.exit_code == 0, result.output
+        assert result.output == f"wrote {out / 'tool_trace_report.md'} and {out / 'report.html'}\n"
+        assert (out / "report.html").exists()
