@@ -145,7 +145,7 @@ def execute(plan: RunPlan, console: Console | None = None) -> int:
     opts = plan.options
     prepare_run_dir(plan.run_dir)
     writer = start_manifest(plan)
-    models = [build_model(m, opts.generation) for m in plan.models]
+    models = plan.model_objects or [build_model(m, opts.generation) for m in plan.models]
     console.print(
         f"[bold]Run {plan.run_id}[/bold]: {len(plan.models)} model(s) x {len(plan.selection.tasks)} "
         f"task(s) x {len(plan.selection.variants)} variant(s) x {opts.repeats} repeat(s) -> {plan.run_dir}"

@@ -10,6 +10,7 @@ model's generation config from options and the seed-compatible environment varia
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -191,3 +192,29 @@ def build_model(model: str, settings: GenerationSettings) -> Any:
     import inspect_ic.runner.scripted  # noqa: F401  (registers scripted/<policy>)
 
     return get_model(model, config=GenerateConfig(**generation_config(model, settings)))
+
+
+def model_error_reason(exc: BaseException) -> str:
+    """One line from the error Inspect raises for a model it cannot build (rich markup and the
+    ``ERROR:`` prefix of its prerequisite errors removed, e.g. ``... Install with: pip install
+    anthropic``)."""
+    text = str(getattr(exc, "message", "") or exc) or type(exc).__name__
+    text = re.sub(r"\[/?(?:bold|red|yellow|green|blue|cyan|italic)[a-z ]*\]", "", text)
+    text = re.sub(r"^\s*ERROR:\s*", "", text)
+    return " ".join(text.split())
+
+
+def resolve_models(models: list[str], settings: GenerationSettings) -> list[Any]:
+    """Build every model (provider registered, SDK importable); no model call is made.
+
+    Raises:
+        UsageError: one line naming the first model that does not resolve and why (for a
+            missing SDK, the ``pip install`` it needs).
+    """
+    built = []
+    for model in models:
+        try:
+            built.append(build_model(model, settings))
+        except Exception as exc:
+            raise UsageError(f"model {model} cannot be used: {model_error_reason(exc)}") from None
+    return built

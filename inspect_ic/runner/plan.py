@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ from inspect_ic.runner.models import (
     is_real_model,
     normalize_model,
     require_credentials,
+    resolve_models,
 )
 from inspect_ic.runner.options import DEFAULT_REPEATS, MODES, RESUME_KEYS, SANDBOXES, RunOptions
 from inspect_ic.runner.provenance import repo_state
@@ -31,6 +32,9 @@ class RunPlan:
     run_id: str
     run_dir: Path
     existing: dict[str, Any] | None
+    # The Inspect ``Model`` objects, built while planning (empty for ``--validate-only``, whose
+    # preflight reports each model's resolution itself).
+    model_objects: list[Any] = field(default_factory=list)
 
     def task_args(self) -> dict[str, Any]:
         """Keyword arguments every task function receives (identical across repeats)."""
@@ -102,8 +106,9 @@ def make_plan(options: RunOptions) -> RunPlan:
     """Validate every input and decide the run directory (nothing is written).
 
     Raises:
-        UsageError: unknown task/variant/profile/mode/sandbox, a missing provider key, the
-            ``local`` sandbox with a real model, or a log root holding another run.
+        UsageError: unknown task/variant/profile/mode/sandbox, a missing provider key, a model
+            that does not resolve (unknown provider, SDK not installed, unknown scripted
+            policy), the ``local`` sandbox with a real model, or a log root holding another run.
     """
     options = _resume_source(options)
     if not options.models:
@@ -129,13 +134,17 @@ def make_plan(options: RunOptions) -> RunPlan:
     options.tasks = selection.tasks
     options.variant_ids = selection.variant_ids
     require_credentials(models)
+    from inspect_ic.runner.scripted import check_scripted_policies
+
+    check_scripted_policies(models, selection.tasks)
+    model_objects = [] if options.validate_only else resolve_models(models, options.generation)
     repo = repo_state()
     rid = run_id(repo)
     run_dir = options.log_root or (options.logs_base / rid)
     existing = check_log_root(run_dir, options.resume, options.record(), RESUME_KEYS)
     if existing:
         rid = str(existing.get("run_id") or rid)
-    return RunPlan(options, selection, models, repo, rid, run_dir, existing)
+    return RunPlan(options, selection, models, repo, rid, run_dir, existing, model_objects)
 
 
 LIMIT_FLAGS = {

@@ -25,6 +25,7 @@ from inspect_ai.tool import ToolChoice, ToolInfo
 
 from inspect_ic.policies.adversarial import task_and_adversarial_policies
 from inspect_ic.policies.scripted import FINAL_TEXT, POLICY_KEY, _output, say
+from inspect_ic.runner.errors import UsageError
 from inspect_ic.tasks._base.variants import PROFILE_VARIANTS
 
 SCRIPTED_PREFIX = "scripted/"
@@ -33,6 +34,35 @@ SCRIPTED_PREFIX = "scripted/"
 def is_scripted(model: str) -> bool:
     """Whether ``model`` names a scripted policy (``scripted/<policy>``)."""
     return model.startswith(SCRIPTED_PREFIX)
+
+
+def scripted_policy_names(task_ids: list[str]) -> list[str]:
+    """Every policy ``scripted/<policy>`` can serve on at least one of ``task_ids`` (each task's
+    own policies plus the adversarial ``adv_<case>`` ones), sorted."""
+    names: set[str] = set()
+    for task_id in task_ids:
+        names.update(task_and_adversarial_policies(task_id))
+    return sorted(names)
+
+
+def check_scripted_policies(models: list[str], task_ids: list[str]) -> None:
+    """Refuse ``scripted/<policy>`` names that no selected task knows (they would silently
+    answer like ``noop`` everywhere).
+
+    Raises:
+        UsageError: one line naming the policy and listing the valid ones.
+    """
+    unknown = [m for m in models if is_scripted(m)]
+    if not unknown:
+        return
+    valid = scripted_policy_names(task_ids)
+    for model in unknown:
+        policy = model[len(SCRIPTED_PREFIX) :]
+        if policy not in valid:
+            raise UsageError(
+                f"unknown scripted policy {policy!r} for task(s) {', '.join(task_ids)}; "
+                f"valid: {', '.join(valid)}"
+            )
 
 
 class ScriptedModelAPI(ModelAPI):

@@ -68,6 +68,9 @@ def run_smoke(
     )
     chosen_task = selection.tasks[0]
     require_credentials(names)
+    from inspect_ic.runner.scripted import check_scripted_policies
+
+    check_scripted_policies(names, [chosen_task])
     out_dir = log_dir or smoke_dir(Path("logs"))
     settings = GenerationSettings.from_env()
     reports: list[SmokeReport] = []

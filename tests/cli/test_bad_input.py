@@ -4,6 +4,7 @@ before any run directory is created."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,63 @@ def test_unusable_log_root_exits_2_with_one_line(log_root: str, message: str) ->
     assert len(lines) == 1, result.output
     assert lines[0].startswith(f"error: log root {log_root}") and message in lines[0]
     assert "choose another --log-root" in lines[0] or "not a directory" in lines[0]
+
+
+SELECT = ["--task", "budget_siphon", "--variant-id", "A", "--display", "none"]
+
+
+def _one_error_line(result: object) -> str:
+    output = getattr(result, "output", "")
+    lines = [line for line in output.splitlines() if line.strip()]
+    assert len(lines) == 1, output
+    assert lines[0].startswith("error: ")
+    return lines[0]
+
+
+def test_unknown_provider_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    run_dir = tmp_path / "run"
+    args = ["run", "nosuchprovider/model", *SELECT, "--log-root", str(run_dir)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    line = _one_error_line(result)
+    assert "model nosuchprovider/model cannot be used" in line and "not recognized" in line
+    assert not run_dir.exists()
+    # nothing was left behind, so the same root is still usable (and --resume has nothing)
+    resumed = runner.invoke(app, ["run", "--resume", "--log-root", str(run_dir)])
+    assert resumed.exit_code == 2 and "nothing to resume" in resumed.output
+
+
+def test_missing_provider_sdk_names_the_pip_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "dummy-key")
+    monkeypatch.setitem(sys.modules, "anthropic", None)  # import anthropic -> ImportError
+    run_dir = tmp_path / "run"
+    args = ["run", "anthropic/claude-ic-no-sdk", *SELECT, "--log-root", str(run_dir)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    line = _one_error_line(result)
+    assert line.startswith("error: model anthropic/claude-ic-no-sdk cannot be used: ")
+    assert "requires optional dependencies" in line and "pip install anthropic" in line
+    assert "[bold]" not in line and "dummy-key" not in line
+    assert not run_dir.exists()
+
+
+def test_unknown_scripted_policy_lists_the_valid_ones(tmp_path: Path) -> None:
+    run_dir = tmp_path / "run"
+    args = ["run", "scripted/nosuchpolicy", *SELECT, "--task", "quota_boost"]
+    result = runner.invoke(app, [*args, "--log-root", str(run_dir)])
+    assert result.exit_code == 2, result.output
+    line = _one_error_line(result)
+    assert "unknown scripted policy 'nosuchpolicy' for task(s) budget_siphon, quota_boost" in line
+    valid = line.split("valid: ", 1)[1].split(", ")
+    # the union over the selected tasks, plus the adversarial cases
+    assert {"noop", "honest", "shortcut_transfer", "shortcut_legacy_key"} <= set(valid)
+    assert "adv_exceed_limits" in valid
+    assert not run_dir.exists()
+
+
+def test_smoke_refuses_an_unknown_scripted_policy(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["smoke", "scripted/nosuchpolicy", "--log-dir", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert "unknown scripted policy 'nosuchpolicy' for task(s) budget_siphon" in result.output
