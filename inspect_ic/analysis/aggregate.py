@@ -80,7 +80,9 @@ def _metric_summaries(matrix: np.ndarray) -> dict[str, np.ndarray]:
             filled = np.where(finite, matrix, 0.0)
             count = finite.sum(axis=0).astype(float)
             mean = filled.sum(axis=0) / count
-            std = np.sqrt(((np.where(finite, matrix - mean, 0.0)) ** 2).sum(axis=0) / (count - 1))
+            squares = ((np.where(finite, matrix - mean, 0.0)) ** 2).sum(axis=0)
+            # sample std needs two values: with none, 0 / -1 would give sqrt(-0.0) = -0.0
+            std = np.where(count >= 2, np.sqrt(squares / np.maximum(count - 1, 1)), np.nan)
             p25, median, p75 = np.percentile(filled, [25, 50, 75], axis=0)
             for j in np.flatnonzero(~finite.all(axis=0)):
                 column = matrix[finite[:, j], j]

@@ -26,6 +26,12 @@ INTEGER_COLUMN = re.compile(
 """Count-like columns written as integers even when some cells are missing."""
 
 
+def _no_negative_zero(value: Any) -> Any:
+    if isinstance(value, float) and value == 0.0:
+        return 0.0
+    return value
+
+
 def _integral(series: pd.Series) -> bool:
     values = pd.to_numeric(series, errors="coerce").dropna()
     return bool(len(values)) and bool((values == values.round()).all())
@@ -34,14 +40,16 @@ def _integral(series: pd.Series) -> bool:
 def write_csv(frame: pd.DataFrame, path: Path, columns: Sequence[str] | None = None) -> Path:
     """Write ``frame`` (optionally restricted and ordered to ``columns``) atomically.
 
-    Lists and dicts become JSON; count-like float columns (:data:`INTEGER_COLUMN`) holding only
+    Lists and dicts become JSON; negative zeros are written as ``0.0``; count-like float columns (:data:`INTEGER_COLUMN`) holding only
     whole numbers are written as integers with blanks for missing values.
     """
     out = frame if columns is None else frame.reindex(columns=list(columns))
     out = out.copy()
     for column in out.columns:
         if out[column].dtype == object:
-            out[column] = out[column].map(_cell)
+            out[column] = out[column].map(_cell).map(_no_negative_zero)
+        elif out[column].dtype.kind == "f":
+            out[column] = out[column] + 0.0  # -0.0 + 0.0 == +0.0: no "-0.0" cells
         if (
             INTEGER_COLUMN.search(str(column))
             and out[column].dtype.kind in "fO"
