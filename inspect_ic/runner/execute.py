@@ -23,13 +23,14 @@ from rich.console import Console
 from inspect_ic.runner.contents import build_manifest
 from inspect_ic.runner.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 from inspect_ic.runner.layout import prepare_run_dir, repeat_dir, repeat_name
+from inspect_ic.runner.lock import run_lock
 from inspect_ic.runner.manifest import ManifestWriter, utc_now
 from inspect_ic.runner.models import build_model
 from inspect_ic.runner.plan import RunPlan
 from inspect_ic.runner.postrun import print_pointers, run_analysis, run_audit
 from inspect_ic.runner.sandbox_probe import sandbox_provenance
 from inspect_ic.runner.summary import incomplete_slices, print_summary, read_outcomes, summary_rows
-from inspect_ic.runner.tidy import supersede_stale_logs
+from inspect_ic.runner.tidy import set_aside_unreadable_logs, supersede_stale_logs
 
 
 class Interrupted(KeyboardInterrupt):
@@ -140,10 +141,22 @@ def start_manifest(plan: RunPlan) -> ManifestWriter:
 
 
 def execute(plan: RunPlan, console: Console | None = None) -> int:
-    """Run every repeat, record the outcome and return the process exit code."""
+    """Run every repeat, record the outcome and return the process exit code.
+
+    The run holds the log root's lock throughout, so a second ``ic run`` on the same root
+    fails at once instead of running the same samples.
+
+    Raises:
+        UsageError: the log root cannot be created or written, or another run holds it.
+    """
     console = console or Console()
-    opts = plan.options
     prepare_run_dir(plan.run_dir)
+    with run_lock(plan.run_dir):
+        return _execute_locked(plan, console)
+
+
+def _execute_locked(plan: RunPlan, console: Console) -> int:
+    opts = plan.options
     writer = start_manifest(plan)
     models = plan.model_objects or [build_model(m, opts.generation) for m in plan.models]
     console.print(
@@ -157,6 +170,14 @@ def execute(plan: RunPlan, console: Console | None = None) -> int:
             for repeat in range(1, opts.repeats + 1):
                 started = time.monotonic()
                 console.print(f"[bold]{repeat_name(repeat)}[/bold] of {opts.repeats}")
+                unreadable = set_aside_unreadable_logs(
+                    plan.run_dir, repeat_dir(plan.run_dir, repeat)
+                )
+                if unreadable:
+                    console.print(
+                        f"[yellow]Set aside {len(unreadable)} unreadable log(s)[/yellow] (empty "
+                        f"or corrupt, Inspect cannot resume from them): {', '.join(unreadable)}"
+                    )
                 ok, logs = _eval_set_repeat(plan, repeat, models)
                 moved = (
                     supersede_stale_logs(plan.run_dir, repeat_dir(plan.run_dir, repeat))
@@ -165,6 +186,7 @@ def execute(plan: RunPlan, console: Console | None = None) -> int:
                 )
                 writer.data["repeats"][repeat_name(repeat)] = {
                     "superseded_logs": moved,
+                    "unreadable_logs": unreadable,
                     "success": ok,
                     "logs": sorted(str(log.location) for log in logs),
                     "statuses": sorted({str(log.status) for log in logs}),

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from inspect_ic.runner.errors import UsageError
+from inspect_ic.runner.lock import LOCK_NAME
 from inspect_ic.runner.manifest import MANIFEST_NAME, read_manifest
 
 
@@ -118,7 +119,7 @@ def check_log_root(
         return None
     existing = read_manifest(run_dir)
     if existing is None:
-        if any(run_dir.iterdir()):
+        if any(p.name != LOCK_NAME for p in run_dir.iterdir()):
             raise UsageError(
                 f"log root {run_dir} is not empty and holds no {MANIFEST_NAME}; "
                 "choose an empty or new directory"

@@ -6,12 +6,36 @@ removes a ``started`` log written by another process. Left in place, its samples
 counted twice by anything reading the directory. After a repeat's ``eval_set`` succeeds, each
 such log whose task (same ``task_id`` and model) has a ``success`` log is moved (never deleted) to
 ``<run_dir>/superseded/repeat_NN/<name>.interrupted``, out of every ``*.eval`` glob.
+
+A log Inspect cannot read at all (empty or truncated, e.g. a process killed while writing it)
+would make ``eval_set`` refuse the whole directory, and it holds nothing Inspect could reuse:
+before a repeat runs, each such log is moved the same way to ``<name>.unreadable``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+
+
+def _set_aside(run_dir: Path, repeat_dir: Path, path: Path, suffix: str) -> str:
+    target = run_dir / "superseded" / repeat_dir.name / f"{path.name}.{suffix}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    path.rename(target)
+    return str(target)
+
+
+def set_aside_unreadable_logs(run_dir: Path, repeat_dir: Path) -> list[str]:
+    """Move the logs in ``repeat_dir`` whose header cannot be read; returns the new paths."""
+    from inspect_ai.log import read_eval_log
+
+    moved: list[str] = []
+    for path in sorted(repeat_dir.glob("*.eval")):
+        try:
+            read_eval_log(str(path), header_only=True)
+        except Exception:
+            moved.append(_set_aside(run_dir, repeat_dir, path, "unreadable"))
+    return moved
 
 
 def supersede_stale_logs(run_dir: Path, repeat_dir: Path) -> list[str]:
@@ -38,8 +62,5 @@ def supersede_stale_logs(run_dir: Path, repeat_dir: Path) -> list[str]:
         stale = key in done if key else any(path.stem.endswith(f"_{i}") for i in done_ids)
         if not stale:
             continue
-        target = run_dir / "superseded" / repeat_dir.name / f"{path.name}.interrupted"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        path.rename(target)
-        moved.append(str(target))
+        moved.append(_set_aside(run_dir, repeat_dir, path, "interrupted"))
     return moved

@@ -162,3 +162,71 @@ def test_sigint_interrupts_the_whole_run_then_resume_completes(tmp_path: Path) -
     assert len(seen) == len(set(seen)) == 8 * 2
     manifest = json.loads((run_dir / "run_manifest.json").read_text())
     assert manifest["status"] == "completed" and manifest["results"]["samples_usable"] == 16
+
+
+QUICK = ["run", "scripted/noop", "--task", "budget_siphon", "--variant-id", "A,H"]
+QUICK += ["--message-limit", "6", "--display", "none", "--no-analysis"]
+
+
+def test_resume_sets_unreadable_logs_aside(tmp_path: Path) -> None:
+    """An empty or corrupt ``.eval`` (a process killed while writing it) would make eval_set
+    refuse the directory; resume moves it under ``superseded/`` (never deletes) and goes on."""
+    run_dir = tmp_path / "run"
+    first = CliRunner().invoke(app, [*QUICK, "--log-root", str(run_dir)])
+    assert first.exit_code == 0, first.output
+    empty = run_dir / "repeat_01" / "2026-01-01T00-00-00-00-00_budget-siphon_empty.eval"
+    empty.write_bytes(b"")
+    corrupt = run_dir / "repeat_01" / "2026-01-01T00-00-01-00-00_budget-siphon_corrupt.eval"
+    corrupt.write_bytes(b"PK\x03\x04 truncated")
+
+    result = CliRunner().invoke(app, ["run", "--resume", "--log-root", str(run_dir)])
+    assert result.exit_code == 0, result.output
+    text = result.output.replace("\n", "")
+    assert "Set aside 2 unreadable log(s)" in text and empty.name in text and corrupt.name in text
+    aside = run_dir / "superseded" / "repeat_01"
+    assert sorted(p.name for p in aside.iterdir()) == sorted(
+        [f"{empty.name}.unreadable", f"{corrupt.name}.unreadable"]
+    )
+    assert (aside / f"{corrupt.name}.unreadable").read_bytes() == b"PK\x03\x04 truncated"
+    manifest = json.loads((run_dir / "run_manifest.json").read_text())
+    assert manifest["status"] == "completed" and manifest["exit_code"] == 0
+    assert sorted(manifest["repeats"]["repeat_01"]["unreadable_logs"]) == sorted(
+        str(p) for p in aside.iterdir()
+    )
+    assert manifest["results"]["samples_usable"] == 2
+
+
+def test_second_run_on_a_locked_log_root_fails_at_once(tmp_path: Path) -> None:
+    run_dir = tmp_path / "run"
+    first = CliRunner().invoke(app, [*QUICK, "--log-root", str(run_dir)])
+    assert first.exit_code == 0, first.output
+    before = (run_dir / "run_manifest.json").read_text()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from inspect_ic.runner.lock import run_lock\n"
+            "with run_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(120)",
+            str(run_dir),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        started = time.monotonic()
+        result = CliRunner().invoke(app, ["run", "--resume", "--log-root", str(run_dir)])
+        assert time.monotonic() - started < 60
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert lines == [
+        f"error: log root {run_dir} is in use by another ic run (pid {holder.pid}); "
+        "wait for it to finish or stop it, then resume"
+    ]
+    assert (run_dir / "run_manifest.json").read_text() == before  # untouched
+    # the lock dies with its holder: the same resume now runs
+    again = CliRunner().invoke(app, ["run", "--resume", "--log-root", str(run_dir)])
+    assert again.exit_code == 0, again.output

@@ -45,7 +45,8 @@ def test_exit_code_and_closing_lines(full_run: tuple[Path, Any]) -> None:
 def test_layout_one_log_per_task_with_its_variants_as_samples(full_run: tuple[Path, Any]) -> None:
     run_dir, _ = full_run
     tasks = available_tasks()
-    assert {p.name for p in run_dir.iterdir()} == {"run_manifest.json", "repeat_01", "repeat_02"}
+    names = {p.name for p in run_dir.iterdir()}
+    assert names == {".ic-run.lock", "run_manifest.json", "repeat_01", "repeat_02"}
     for repeat in ("repeat_01", "repeat_02"):
         logs = [read_eval_log(info) for info in list_eval_logs(str(run_dir / repeat))]
         assert sorted((log.eval.metadata or {})["scenario"] for log in logs) == sorted(tasks)

@@ -65,7 +65,11 @@ def test_smoke_eval_wrapper_honours_ic_log_root_and_repeats(tmp_path: Path) -> N
     m = json.loads((run_dir / "run_manifest.json").read_text())
     assert m["mode"] == "smoke" and m["benchmark"]["repeats"] == 1
     assert m["benchmark"]["variant_ids"] == ["dilemma_forbidden_unwatched"]
-    assert sorted(p.name for p in run_dir.iterdir()) == ["repeat_01", "run_manifest.json"]
+    assert sorted(p.name for p in run_dir.iterdir()) == [
+        ".ic-run.lock",
+        "repeat_01",
+        "run_manifest.json",
+    ]
 
 
 def test_full_eval_wrapper_validate_only_from_env(tmp_path: Path) -> None:
