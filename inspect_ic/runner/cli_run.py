@@ -148,6 +148,7 @@ def run_command(
             repeats=repeats
             if repeats is not None
             else default_repeats(chosen_mode, env_int("IC_REPEATS")),
+            repeats_given=repeats is not None,
             sandbox=sandbox,
             log_root=log_root
             or (Path(os.environ["IC_LOG_ROOT"]) if os.environ.get("IC_LOG_ROOT") else None),

@@ -17,7 +17,12 @@ from typing import Any
 
 from inspect_ic.runner.errors import UsageError
 from inspect_ic.runner.lock import LOCK_NAME
-from inspect_ic.runner.manifest import MANIFEST_NAME, read_manifest
+from inspect_ic.runner.manifest import (
+    MANIFEST_NAME,
+    ManifestUnreadable,
+    load_manifest,
+    read_manifest,
+)
 
 
 def run_id(repo: dict[str, Any], now: datetime | None = None) -> str:
@@ -98,6 +103,29 @@ def prepare_run_dir(run_dir: Path) -> None:
         ) from None
 
 
+def existing_manifest(run_dir: Path) -> dict[str, Any] | None:
+    """The run manifest in ``run_dir`` (``None`` when there is none).
+
+    Raises:
+        UsageError: the manifest exists but is corrupt or truncated.
+    """
+    try:
+        return load_manifest(run_dir)
+    except ManifestUnreadable as exc:
+        raise UsageError(
+            f"log root {run_dir} holds an unreadable {MANIFEST_NAME} (corrupt or truncated: "
+            f"{exc}); restore it from a copy or choose another --log-root"
+        ) from None
+
+
+def different_run(run_dir: Path, diffs: list[str]) -> UsageError:
+    """The error for resuming a run with other settings (``diffs``: the differing keys)."""
+    return UsageError(
+        f"log root {run_dir} holds a different run (differs in: {', '.join(diffs)}); "
+        "resume with the same settings or choose another --log-root"
+    )
+
+
 def fingerprint_differences(
     old: dict[str, Any], new: dict[str, Any], keys: tuple[str, ...]
 ) -> list[str]:
@@ -112,12 +140,12 @@ def check_log_root(
 
     Raises:
         UsageError: the directory holds a run and ``resume`` is off; it holds a run with other
-            settings; or it is not empty and holds no run manifest.
+            settings; it is not empty and holds no run manifest; or its manifest is corrupt.
     """
     check_creatable(run_dir)
     if not run_dir.exists():
         return None
-    existing = read_manifest(run_dir)
+    existing = existing_manifest(run_dir)
     if existing is None:
         if any(p.name != LOCK_NAME for p in run_dir.iterdir()):
             raise UsageError(
@@ -133,8 +161,5 @@ def check_log_root(
     old = existing.get("run_options") or {}
     diffs = fingerprint_differences(old, new_options, keys)
     if diffs:
-        raise UsageError(
-            f"log root {run_dir} holds a different run (differs in: {', '.join(diffs)}); "
-            "resume with the same settings or choose another --log-root"
-        )
+        raise different_run(run_dir, diffs)
     return existing

@@ -51,6 +51,29 @@ def read_manifest(run_dir: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
+class ManifestUnreadable(Exception):
+    """``run_manifest.json`` exists but is not a JSON object (truncated, corrupt, unreadable)."""
+
+
+def load_manifest(run_dir: Path) -> dict[str, Any] | None:
+    """The manifest in ``run_dir``; ``None`` only when there is none.
+
+    Raises:
+        ManifestUnreadable: the file exists but cannot be read or parsed (the reason).
+    """
+    path = run_dir / MANIFEST_NAME
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ManifestUnreadable(reason) from exc
+    if not isinstance(data, dict):
+        raise ManifestUnreadable(f"a JSON {type(data).__name__}, not an object")
+    return data
+
+
 def identity_block(run_id: str, run_dir: Path, argv: list[str], mode: str) -> dict[str, Any]:
     """The top-level identity fields of a new manifest (status ``started``)."""
     now = utc_now()

@@ -28,6 +28,7 @@ DEFAULT_REPEATS = {"full": 3, "selected": 1, "smoke": 1}
 # Fields that must match for ``--resume`` to continue an existing run directory.
 RESUME_KEYS = (
     "models",
+    "repeats",
     "tasks",
     "variant_profile",
     "variant_ids",
@@ -92,6 +93,9 @@ class RunOptions:
     variant_ids: list[str] | None = None
     variant_profile: str = "benchmark"
     repeats: int = 1
+    # Whether ``repeats`` came from ``--repeats`` (not from ``IC_REPEATS`` or the mode): only
+    # then does a resume compare it with the run's instead of taking the run's.
+    repeats_given: bool = False
     sandbox: str = "bwrap"
     log_root: Path | None = None
     resume: bool = False
@@ -117,6 +121,7 @@ class RunOptions:
         data = asdict(self)
         data["log_root"] = str(self.log_root) if self.log_root else None
         data["logs_base"] = str(self.logs_base)
+        del data["repeats_given"]
         if not self.sandbox_limits.overrides():
             del data["sandbox_limits"]
         return data

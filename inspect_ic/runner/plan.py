@@ -7,8 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from inspect_ic.runner.errors import UsageError
-from inspect_ic.runner.layout import check_log_root, latest_run, run_id
-from inspect_ic.runner.manifest import read_manifest
+from inspect_ic.runner.layout import (
+    check_log_root,
+    different_run,
+    existing_manifest,
+    latest_run,
+    run_id,
+)
 from inspect_ic.runner.models import (
     is_real_model,
     normalize_model,
@@ -84,12 +89,27 @@ class RunPlan:
 
 
 def _resume_source(options: RunOptions) -> RunOptions:
-    """With ``--resume`` and no models, take the settings from the run being resumed."""
-    if not (options.resume and not options.models):
+    """With ``--resume``, take the settings from the run being resumed.
+
+    Without models every setting comes from the manifest; an explicit ``--repeats`` must match
+    the run's, like every setting in ``RESUME_KEYS`` (``IC_REPEATS`` and the mode default are
+    not explicit and give way to the run's). With models, the command line's settings are
+    checked against the run's by :func:`check_log_root`, the repeats again taken from the run
+    unless given.
+
+    Raises:
+        UsageError: nothing to resume, a corrupt manifest, or ``--repeats`` differs.
+    """
+    if not options.resume:
         return options
-    run_dir = options.log_root or latest_run(options.logs_base)
-    manifest = read_manifest(run_dir) if run_dir else None
-    if not manifest or "run_options" not in manifest:
+    run_dir = options.log_root or (None if options.models else latest_run(options.logs_base))
+    manifest = existing_manifest(run_dir) if run_dir and run_dir.is_dir() else None
+    if options.models:
+        recorded = (manifest or {}).get("run_options") or {}
+        if not options.repeats_given and isinstance(recorded.get("repeats"), int):
+            options.repeats = recorded["repeats"]
+        return options
+    if run_dir is None or not manifest or "run_options" not in manifest:
         raise UsageError(
             "nothing to resume: name the models, or point --log-root at a run directory "
             "holding a run_manifest.json"
@@ -97,6 +117,8 @@ def _resume_source(options: RunOptions) -> RunOptions:
     from inspect_ic.runner.resume import options_from_record
 
     restored = options_from_record(manifest["run_options"])
+    if options.repeats_given and options.repeats != restored.repeats:
+        raise different_run(run_dir, ["repeats"])
     restored.log_root, restored.resume, restored.argv = run_dir, True, options.argv
     restored.display = options.display
     return restored

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from inspect_ai.log import list_eval_logs, read_eval_log
 from typer.testing import CliRunner
 
@@ -230,3 +231,53 @@ def test_second_run_on_a_locked_log_root_fails_at_once(tmp_path: Path) -> None:
     # the lock dies with its holder: the same resume now runs
     again = CliRunner().invoke(app, ["run", "--resume", "--log-root", str(run_dir)])
     assert again.exit_code == 0, again.output
+
+
+def test_resume_keeps_the_runs_repeats_and_refuses_other_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Repeats are part of what a run is, like its tasks: a different ``--repeats`` on resume is
+    refused with the same message; without ``--repeats`` (``IC_REPEATS`` included) the run's
+    own count is used."""
+    run_dir = tmp_path / "run"
+    first = CliRunner().invoke(app, [*QUICK, "--log-root", str(run_dir)])
+    assert first.exit_code == 0, first.output
+    before = (run_dir / "run_manifest.json").read_text()
+    refused = f"error: log root {run_dir} holds a different run (differs in: repeats); "
+    for args in (["run"], QUICK):  # settings from the manifest, or named again
+        result = CliRunner().invoke(
+            app, [*args, "--resume", "--log-root", str(run_dir), "--repeats", "2"]
+        )
+        assert result.exit_code == 2, result.output
+        assert result.output.startswith(refused), result.output
+    assert (run_dir / "run_manifest.json").read_text() == before
+    assert not (run_dir / "repeat_02").exists()
+
+    monkeypatch.setenv("IC_REPEATS", "3")
+    for args in (["run", "--repeats", "1"], QUICK):
+        result = CliRunner().invoke(app, [*args, "--resume", "--log-root", str(run_dir)])
+        assert result.exit_code == 0, result.output
+        manifest = json.loads((run_dir / "run_manifest.json").read_text())
+        assert manifest["benchmark"]["repeats"] == 1 and manifest["run_options"]["repeats"] == 1
+    assert not (run_dir / "repeat_02").exists()
+
+
+def test_resume_with_a_truncated_manifest_says_it_is_corrupt(tmp_path: Path) -> None:
+    run_dir = tmp_path / "run"
+    first = CliRunner().invoke(app, [*QUICK, "--log-root", str(run_dir)])
+    assert first.exit_code == 0, first.output
+    manifest = run_dir / "run_manifest.json"
+    manifest.write_text(manifest.read_text()[:200])
+    for args in (["run"], QUICK):
+        result = CliRunner().invoke(app, [*args, "--resume", "--log-root", str(run_dir)])
+        assert result.exit_code == 2, result.output
+        lines = [line for line in result.output.splitlines() if line.strip()]
+        assert len(lines) == 1, result.output
+        assert lines[0].startswith(
+            f"error: log root {run_dir} holds an unreadable run_manifest.json (corrupt or "
+            "truncated: "
+        )
+        assert "holds no run_manifest.json" not in lines[0]
+    without_resume = CliRunner().invoke(app, [*QUICK, "--log-root", str(run_dir)])
+    assert without_resume.exit_code == 2
+    assert "holds an unreadable run_manifest.json" in without_resume.output

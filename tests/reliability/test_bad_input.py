@@ -54,7 +54,9 @@ def test_resume_with_a_corrupt_manifest(tmp_path: Path) -> None:
     (tmp_path / "run_manifest.json").write_text('{"run_id": "20260101T0000')
     result = runner.invoke(app, ["run", "--resume", "--log-root", str(tmp_path)])
     assert result.exit_code == 2
-    assert result.output.startswith("error: nothing to resume")
+    assert result.output.startswith(
+        f"error: log root {tmp_path} holds an unreadable run_manifest.json (corrupt or truncated: "
+    )
 
 
 @pytest.mark.parametrize(
