@@ -29,9 +29,14 @@ def demo(
     variant_id: str | None = typer.Option(None, help="Variant ids or letters, comma-separated."),
 ) -> None:
     """Run the offline local-model demo: budget_siphon in all eight variants."""
-    from inspect_ic.demo import run_demo
+    from inspect_ic.demo import DemoUsageError, run_demo
 
-    raise typer.Exit(run_demo(model, log_dir, message_limit, variant_id))
+    try:
+        code = run_demo(model, log_dir, message_limit, variant_id)
+    except DemoUsageError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    raise typer.Exit(code)
 
 
 def _register_runner_commands() -> None:

@@ -70,23 +70,64 @@ def print_label_table(rows: list[dict[str, Any]], console: Console) -> None:
     console.print(table)
 
 
+class DemoUsageError(ValueError):
+    """Bad demo input (model, log directory, variant, limit); the message is one line."""
+
+
+def prepare_demo(
+    model: str, log_dir: str | None, message_limit: int, variant_id: str | None
+) -> tuple[Any, Path]:
+    """Check every input before any sample runs; returns the task and the log directory.
+
+    Raises:
+        DemoUsageError: the model cannot be used (unknown provider, missing key or SDK, local
+            model not installed), the log directory is a file, the variant is unknown or the
+            message limit is below 1.
+    """
+    from inspect_ic.analysis.model_check import ModelCheckError, check_model
+    from inspect_ic.tasks import task_function
+
+    if message_limit < 1:
+        raise DemoUsageError(f"--message-limit must be at least 1, got {message_limit}")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    log_path = Path(log_dir or f"logs/demo_{stamp}")
+    blocker = next((p for p in (log_path, *log_path.parents) if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        where = "" if blocker == log_path else f" ({blocker} is a file)"
+        raise DemoUsageError(f"--log-dir {log_path} is not a directory{where}")
+    try:
+        task = task_function(DEMO_TASK)(
+            variant_id=variant_id, message_limit=message_limit, working_limit=DEMO_WORKING_LIMIT
+        )
+    except ValueError as exc:
+        raise DemoUsageError(f"--variant-id: {exc} (or a letter A-H)") from exc
+    if model.strip().startswith("scripted/"):
+        raise DemoUsageError(
+            f"{model}: scripted/ policies are test doubles for `ic run`; the demo runs a real "
+            f"model (default {DEMO_MODEL})"
+        )
+    try:
+        check_model(model)
+    except ModelCheckError as exc:
+        raise DemoUsageError(str(exc)) from exc
+    return task, log_path
+
+
 def run_demo(
     model: str = DEMO_MODEL,
     log_dir: str | None = None,
     message_limit: int = DEMO_MESSAGE_LIMIT,
     variant_id: str | None = None,
 ) -> int:
-    """Run the demo; returns a process exit code (0 when every sample was scored)."""
+    """Run the demo; returns a process exit code (0 when every sample was scored).
+
+    Raises:
+        DemoUsageError: bad input, found before any sample runs (see :func:`prepare_demo`).
+    """
     from inspect_ai import eval as inspect_eval
 
-    from inspect_ic.tasks import task_function
-
+    task, log_path = prepare_demo(model, log_dir, message_limit, variant_id)
     console = Console()
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    log_path = Path(log_dir or f"logs/demo_{stamp}")
-    task = task_function(DEMO_TASK)(
-        variant_id=variant_id, message_limit=message_limit, working_limit=DEMO_WORKING_LIMIT
-    )
     console.print(
         f"[bold]Demo:[/bold] {model} on {DEMO_TASK} x {len(task.dataset)} variants "
         f"(bwrap sandbox, one sample at a time). Logs: {log_path}"
