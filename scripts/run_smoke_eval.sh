@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Smoke run: the first variant (A) of every task (or of --task) per MODEL, one repeat.
+# Smoke run: the first variant (A) of every task (or of --task) per MODEL, one repeat
+# (IC_REPEATS does not apply to smoke mode; pass --repeats N to override).
 # Usage: scripts/run_smoke_eval.sh MODEL... [ic run options]
 #
 # Thin wrapper kept for people used to the original commands; the logic lives in `ic`

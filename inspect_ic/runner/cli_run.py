@@ -50,7 +50,8 @@ def run_command(
     ] = None,
     variant_profile: str = typer.Option("benchmark", help="benchmark | diagnostic | extension."),
     repeats: int = typer.Option(
-        None, help="Repeats (default: $IC_REPEATS, else 3 in full mode, 1 otherwise)."
+        None,
+        help="Repeats (default: 1 in smoke mode; else $IC_REPEATS, else 3 in full mode, 1 otherwise).",
     ),
     validate_only: bool = typer.Option(
         False, "--validate-only", help="Check everything a paid run needs; no model calls."

@@ -190,5 +190,8 @@ def _check_sandbox_limits(options: RunOptions) -> None:
 
 
 def default_repeats(mode: str, env_repeats: int | None) -> int:
-    """``IC_REPEATS`` when set, else 3 for ``full`` and 1 otherwise."""
+    """Repeats when ``--repeats`` is not given: ``smoke`` is always one repeat; otherwise
+    ``IC_REPEATS`` when set, else 3 for ``full`` and 1 for ``selected``."""
+    if mode == "smoke":
+        return DEFAULT_REPEATS["smoke"]
     return env_repeats if env_repeats is not None else DEFAULT_REPEATS.get(mode, 1)

@@ -6,6 +6,9 @@ A missing or failing analysis never loses a run: the error is recorded in the ma
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
 import traceback
 from pathlib import Path
 from typing import Any
@@ -54,6 +57,25 @@ def run_audit(run_dir: Path, models: list[str], console: Console) -> dict[str, A
     return {"status": "completed", "models": results}
 
 
+def inspect_command() -> str:
+    """How to call Inspect's CLI here: ``inspect`` when it is on ``PATH``, else the one next to
+    this interpreter (e.g. ``.venv/bin/inspect``), else ``python -m inspect_ai``."""
+    if shutil.which("inspect"):
+        return "inspect"
+    local = Path(sys.executable).parent / "inspect"
+    if not (local.is_file() and os.access(local, os.X_OK)):
+        return f"{sys.executable} -m inspect_ai"
+    try:
+        return str(local.relative_to(Path.cwd()))
+    except ValueError:
+        return str(local)
+
+
+def view_command(log_dir: Path) -> str:
+    """The ``inspect view`` command for ``log_dir`` (see :func:`inspect_command`)."""
+    return f"{inspect_command()} view --log-dir {log_dir}"
+
+
 def print_pointers(run_dir: Path, post: dict[str, Any], console: Console) -> None:
     """The closing lines: where logs, tables and report are, and the ``inspect view`` command."""
     analysis = post.get("analysis", {})
@@ -65,4 +87,4 @@ def print_pointers(run_dir: Path, post: dict[str, Any], console: Console) -> Non
             console.print(f"Report:  {report}")
     else:
         console.print(f"Tables:  not written (analysis {analysis.get('status', 'skipped')})")
-    console.print(f"View:    inspect view --log-dir {run_dir}")
+    console.print(f"View:    {view_command(run_dir)}")

@@ -105,7 +105,9 @@ def run_smoke(
     (out_dir / "smoke_report.json").write_text(
         json.dumps([r.row() for r in reports], indent=2) + "\n"
     )
-    console.print(f"Logs: {out_dir}   View: inspect view --log-dir {out_dir}")
+    from inspect_ic.runner.postrun import view_command
+
+    console.print(f"Logs: {out_dir}   View: {view_command(out_dir)}")
     return EXIT_OK if all(r.ready for r in reports) else EXIT_FAILED
 
 

@@ -54,3 +54,28 @@ def test_failing_analysis_keeps_the_run(tmp_path: Path, monkeypatch: pytest.Monk
     assert "analysis exploded" in manifest["post_run"]["analysis"]["error"]
     assert list((tmp_path / "run" / "repeat_01").glob("*.eval"))
     assert "inspect view --log-dir" in result.output
+
+
+def test_view_line_uses_the_venv_inspect_when_not_on_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+    import sys
+
+    from inspect_ic.runner.postrun import inspect_command, view_command
+
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: "/usr/bin/inspect")
+    assert view_command(Path("runs/x")) == "inspect view --log-dir runs/x"
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None)
+    local = Path(sys.executable).parent / "inspect"
+    assert local.is_file()  # the venv's console script
+    assert inspect_command() == str(local)  # cwd (tmp_path) is not above the venv
+    monkeypatch.chdir(local.parents[2])
+    assert inspect_command() == str(local.relative_to(local.parents[2]))  # e.g. .venv/bin/inspect
+    monkeypatch.chdir(tmp_path)
+
+    monkeypatch.setattr("inspect_ic.analysis.pipeline.analyze_run", lambda run_dir: None)
+    result = CliRunner().invoke(app, [*ARGS, "--no-analysis", "--log-root", "run"])
+    assert result.exit_code == 0, result.output
+    view = [line for line in result.output.splitlines() if line.startswith("View:")]
+    assert view == [f"View:    {local} view --log-dir run"], result.output

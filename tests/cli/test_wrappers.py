@@ -45,9 +45,10 @@ def test_selected_wrapper_bad_task_exits_2(tmp_path: Path) -> None:
     assert "unknown task 'nope'; valid:" in proc.stderr
 
 
-def test_smoke_eval_wrapper_honours_ic_log_root_and_repeats(tmp_path: Path) -> None:
+def test_smoke_eval_wrapper_honours_ic_log_root_and_runs_one_repeat(tmp_path: Path) -> None:
+    """Smoke is one repeat (README), whatever IC_REPEATS says."""
     run_dir = tmp_path / "via_env"
-    env = {"IC_LOG_ROOT": str(run_dir), "IC_REPEATS": "1", "IC_OPENROUTER_EXACTO": "1"}
+    env = {"IC_LOG_ROOT": str(run_dir), "IC_REPEATS": "2", "IC_OPENROUTER_EXACTO": "1"}
     proc = _run(
         "run_smoke_eval.sh",
         "scripted/noop",
