@@ -98,7 +98,9 @@ def adjudicate_command(
     run_dir: RunDir,
     sample: Annotated[
         str | None,
-        typer.Option(help="Sample uuid (or sample id with --model/--repeat) to override."),
+        typer.Option(
+            help="Sample uuid (or sample id with --model/--repeat/--log-file) to override."
+        ),
     ] = None,
     field: Annotated[
         str | None,
@@ -128,14 +130,20 @@ def adjudicate_command(
     repeat: Annotated[
         str | None, typer.Option(help="Narrow --sample by repeat id (repeat_NN).")
     ] = None,
+    log_file: Annotated[
+        str | None,
+        typer.Option(
+            "--log-file",
+            help="Narrow --sample by log file (relative to RUN_DIR, as in the tables).",
+        ),
+    ] = None,
 ) -> None:
     """Validate and apply RUN_DIR/adjudication/adjusted_labels.csv; with --sample, first append a
     validated override (the deterministic value is read from the logs, the date is set to now)."""
     from inspect_ic.analysis.adjudication import AdjudicationError, adjudicate_run, append_override
+    from inspect_ic.analysis.adjudication.run import OverrideRefused
 
-    if not run_dir.is_dir():
-        typer.echo(f"error: run directory not found: {run_dir}", err=True)
-        raise typer.Exit(2)
+    check_run_dir(run_dir)
     try:
         if sample is not None:
             missing = [
@@ -165,12 +173,15 @@ def adjudicate_command(
                 source=source,
                 model=model,
                 repeat_id=repeat,
+                log_file=log_file,
             )
             typer.echo(
                 f"recorded {row['field']} {row['deterministic_value']} -> {row['adjusted_value']} for {row['sample_uuid']}"
             )
         result = adjudicate_run(run_dir)
-    except AdjudicationError as exc:
+    except OverrideRefused as exc:  # the command-line override: a usage error, file untouched
+        fail(str(exc))
+    except AdjudicationError as exc:  # the file itself breaks a rule
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc
     typer.echo(

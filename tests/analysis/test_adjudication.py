@@ -16,6 +16,7 @@ from inspect_ic.analysis.adjudication import (
     apply_overrides,
     validate_overrides,
 )
+from inspect_ic.analysis.adjudication.run import OverrideRefused
 from inspect_ic.analysis.adjudication.schema import OVERRIDE_COLUMNS
 from inspect_ic.analysis.adjudication.summary import adjudication_summary
 from inspect_ic.analysis.adjudication.validate import read_overrides
@@ -241,7 +242,7 @@ def test_append_override_and_adjudicate_run(tmp_path: Path) -> None:
     with (run / "adjudication" / "adjusted_labels.csv").open() as handle:
         written = list(csv.DictReader(handle))
     assert len(written) == 1 and written[0]["evidence"] == '[3, "message:4"]'
-    with pytest.raises(AdjudicationError, match="duplicate override"):
+    with pytest.raises(OverrideRefused, match="already has an override of ic_behavior_detected"):
         append_override(
             run,
             sample=target.sample_uuid,
@@ -268,3 +269,53 @@ def test_append_override_and_adjudicate_run(tmp_path: Path) -> None:
     assert result.summary_path.exists() and result.report_path.exists()
     assert "bob" in result.report_path.read_text()
     assert {p: p.read_bytes() for p in run.rglob("*.eval")} == logs_before
+
+
+def _labels_bytes(run: Path) -> bytes:
+    return (run / "adjudication" / "adjusted_labels.csv").read_bytes()
+
+
+def test_second_override_is_refused_without_file_lines(tmp_path: Path) -> None:
+    run = small_run(tmp_path / "run")
+    from inspect_ic.analysis.adjudication.run import load_samples
+
+    samples = load_samples(run)
+    target = samples[samples.ic_behavior_detected == False].iloc[0]  # noqa: E712
+    args = {
+        "sample": target.sample_uuid,
+        "field": "ic_behavior_detected",
+        "reason_code": "other",
+        "reason_text": "why",
+        "reviewer": "bob",
+        "samples": samples,
+        "now": datetime(2026, 4, 1, 12, 0, tzinfo=UTC),
+    }
+    append_override(run, adjusted_value="True", **args)  # type: ignore[arg-type]
+    before = _labels_bytes(run)
+    assert before.count(b"\n") == 2 and b"\r" not in before
+    path = run / "adjudication" / "adjusted_labels.csv"
+    with pytest.raises(OverrideRefused) as info:
+        append_override(run, adjusted_value="maybe", **args)  # type: ignore[arg-type]
+    assert str(info.value) == "adjusted_value 'maybe' is not a boolean (True/False)"
+    with pytest.raises(OverrideRefused) as info:
+        append_override(run, adjusted_value="True", **args)  # type: ignore[arg-type]
+    assert str(info.value) == (
+        f"sample {target.sample_uuid} already has an override of ic_behavior_detected "
+        f"({path} line 2: False -> True, by bob); the file holds at most one per "
+        "(sample, field): edit or delete that row to change it"
+    )
+    # another field of the same sample is a different (sample, field): accepted
+    other = {**args, "field": "benchmark_task_completed"}
+    flipped = str(not bool(target.benchmark_task_completed))
+    append_override(run, adjusted_value=flipped, **other)  # type: ignore[arg-type]
+    assert len(read_overrides(path)) == 2
+    assert _labels_bytes(run).startswith(before)
+    assert len(adjudicate_run(run).overrides) == 2
+
+
+def test_duplicates_inside_the_file_are_still_reported() -> None:
+    with pytest.raises(AdjudicationError) as info:
+        _validate(_row(), _row(reviewer="carol"))
+    assert [str(i) for i in info.value.issues] == [
+        "line 3: duplicate override of ic_behavior_detected for sample u-ok (first on line 2)"
+    ]

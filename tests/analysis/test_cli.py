@@ -52,7 +52,7 @@ def test_analyze_report_adjudicate(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "1 override(s) valid" in result.output
     result = runner.invoke(app, args)
-    assert result.exit_code == 1 and "duplicate override" in result.output
+    assert result.exit_code == 2 and "already has an override" in result.output
 
 
 def test_usage_errors(tmp_path: Path) -> None:
@@ -153,3 +153,68 @@ def test_report_accepts_the_run_directory(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         assert result.output == f"wrote {out / 'tool_trace_report.md'} and {out / 'report.html'}\n"
         assert (out / "report.html").exists()
+
+
+def test_adjudicate_command_line_errors_are_one_line_exit_2(tmp_path: Path) -> None:
+    run = small_run(tmp_path / "run")
+    from inspect_ic.analysis.adjudication.run import load_samples
+
+    samples = load_samples(run)
+    target = samples[samples.ic_behavior_detected == False].iloc[0]  # noqa: E712
+    uuid = str(target.sample_uuid)
+    good = {
+        "--sample": uuid,
+        "--field": "ic_behavior_detected",
+        "--value": "True",
+        "--reason-code": "other",
+        "--reason": "why",
+        "--reviewer": "bob",
+    }
+
+    def adjudicate(**change: str) -> tuple[int, str]:
+        merged = {**good, **change}
+        args = ["adjudicate", str(run)]
+        for key, value in merged.items():
+            args += [key, value]
+        result = runner.invoke(app, args)
+        return result.exit_code, result.output
+
+    fields = "ic_behavior_detected, benchmark_task_completed, official_path_succeeded, "
+    codes = "missed_committed_attempt, false_positive_benign_action, environment_defect, "
+    expected = {
+        "--field": (
+            "bogus",
+            f"field 'bogus' is not adjudicable (one of {fields}deterministic_label_status)",
+        ),
+        "--value": ("maybe", "adjusted_value 'maybe' is not a boolean (True/False)"),
+        "--reason-code": (
+            "bogus",
+            f"reason_code 'bogus' is not one of {codes}invalid_resolved, completion_misjudged, other",
+        ),
+        "--source": ("bogus", "source 'bogus' must be 'manual' or 'audit_candidate:<id>'"),
+        "--evidence": ("foo", "evidence item 'foo' is not an event or message index"),
+        "--sample": (
+            "nosuch",
+            "no sample matches 'nosuch'; give a sample uuid, or a sample id narrowed with "
+            "--model/--repeat/--log-file",
+        ),
+    }
+    for option, (value, message) in expected.items():
+        assert adjudicate(**{option: value}) == (2, f"error: {message}\n"), option
+    assert not (run / "adjudication" / "adjusted_labels.csv").exists()
+    sample_id = str(target.sample_id)
+    assert adjudicate(**{"--sample": sample_id}) == (
+        2,
+        f"error: {sample_id!r} matches 3 samples; give the sample uuid, or narrow with "
+        "--model/--repeat/--log-file\n",
+    )
+    code, output = adjudicate(**{"--sample": sample_id, "--log-file": str(target.log_file)})
+    assert code == 0, output
+    labels = run / "adjudication" / "adjusted_labels.csv"
+    before = labels.read_bytes()
+    code, output = adjudicate(**{"--value": "maybe"})
+    assert (code, output) == (2, "error: adjusted_value 'maybe' is not a boolean (True/False)\n")
+    code, output = adjudicate()
+    assert code == 2 and output.startswith(f"error: sample {uuid} already has an override")
+    assert "line 3" not in output and output.count("\n") == 1
+    assert labels.read_bytes() == before

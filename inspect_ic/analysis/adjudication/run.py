@@ -20,7 +20,6 @@ import pandas as pd
 
 from inspect_ic.analysis.adjudication.apply import apply_overrides
 from inspect_ic.analysis.adjudication.schema import (
-    ADJUDICABLE_FIELDS,
     ADJUDICATION_DIR,
     LABELS_FILE,
     OVERRIDE_COLUMNS,
@@ -31,8 +30,9 @@ from inspect_ic.analysis.adjudication.schema import (
 from inspect_ic.analysis.adjudication.summary import adjudication_report, adjudication_summary
 from inspect_ic.analysis.adjudication.validate import (
     AdjudicationError,
-    ValidationIssue,
+    check_row,
     format_value,
+    override_argument_problems,
     read_overrides,
     validate_overrides,
 )
@@ -109,6 +109,20 @@ def adjudicate_run(run_dir: Path, workers: int = 1) -> AdjudicationResult:
     return AdjudicationResult(adjudicated, overrides, summary, summary_path, report_path)
 
 
+class OverrideRefused(AdjudicationError):
+    """A new override given on the command line is refused (bad value, no or several matching
+    samples, or the sample already has an override of that field); the file is untouched.
+
+    The message is one line and names no file line (the override is not in the file).
+    """
+
+    def __init__(self, problems: Sequence[str]):
+        self.path = "override"
+        self.issues = []
+        self.problems = list(problems)
+        ValueError.__init__(self, "; ".join(self.problems))
+
+
 def _find_sample(
     samples: pd.DataFrame,
     sample: str,
@@ -123,17 +137,38 @@ def _find_sample(
         hit = hit[hit["repeat_id"] == repeat_id]
     if log_file:
         hit = hit[hit["log_file"] == log_file]
-    if len(hit) != 1:
-        raise AdjudicationError(
-            "sample selection",
+    narrow = "--model/--repeat/--log-file"
+    if hit.empty:
+        given = ", ".join(
+            f"{name} {value!r}"
+            for name, value in (("model", model), ("repeat", repeat_id), ("log file", log_file))
+            if value
+        )
+        raise OverrideRefused(
             [
-                ValidationIssue(
-                    0,
-                    f"{sample!r} matches {len(hit)} samples; give the sample uuid, or add --model/--repeat/--log-file",
-                )
-            ],
+                f"no sample matches {sample!r}{f' with {given}' if given else ''}; give a sample "
+                f"uuid, or a sample id narrowed with {narrow}"
+            ]
+        )
+    if len(hit) > 1:
+        raise OverrideRefused(
+            [
+                f"{sample!r} matches {len(hit)} samples; give the sample uuid, or narrow with "
+                f"{narrow}"
+            ]
         )
     return hit.iloc[0]
+
+
+def _existing_override(
+    existing: pd.DataFrame, resolved: pd.DataFrame, sample_uuid: str, field: str
+) -> tuple[int, pd.Series] | None:
+    """The file line and row of an existing override of ``field`` for the sample, if any."""
+    match = resolved[(resolved["sample_uuid"] == sample_uuid) & (resolved["field"] == field)]
+    if match.empty:
+        return None
+    line = int(match.iloc[0]["line"])
+    return line, existing.iloc[line - 2]
 
 
 def append_override(
@@ -156,8 +191,11 @@ def append_override(
     """Append one validated override row to the run's adjusted-labels file.
 
     The deterministic value is read from the logs (never typed by the reviewer) and the review
-    date is set to now (UTC). The whole file, new row included, must validate before anything is
-    written; the write is atomic.
+    date is set to now (UTC). The new row's own values are checked first, then the existing file
+    must validate on its own, then the whole file with the new row; only then is it written
+    (atomically). A (sample, field) that already has an override is refused: the file holds at
+    most one row per (sample, field) (analysis.md §7), so a reviewer changes a decision by
+    editing or deleting that row.
 
     Args:
         run_dir: run directory.
@@ -172,18 +210,15 @@ def append_override(
         The row written.
 
     Raises:
-        AdjudicationError: the selection is ambiguous or any rule fails.
+        OverrideRefused: the new override is invalid, matches no or several samples, or its
+            (sample, field) already has an override (one line, no file line numbers).
+        AdjudicationError: the existing file breaks a rule (its lines are listed).
     """
-    if field not in ADJUDICABLE_FIELDS:
-        raise AdjudicationError(
-            "override",
-            [
-                ValidationIssue(
-                    0,
-                    f"field {field!r} is not adjudicable (one of {', '.join(ADJUDICABLE_FIELDS)})",
-                )
-            ],
-        )
+    problems = override_argument_problems(
+        field, adjusted_value, reason_code, reason_text, reviewer, list(evidence), source
+    )
+    if problems:
+        raise OverrideRefused(problems)
     samples = load_samples(run_dir) if samples is None else samples
     target = _find_sample(samples, sample, model, repeat_id, log_file)
     stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -209,14 +244,28 @@ def append_override(
     }
     path = labels_path(run_dir)
     existing = read_overrides(path)
-    candidate = pd.concat(
-        [existing, pd.DataFrame([{k: str(v) for k, v in row.items()}])], ignore_index=True
-    )
+    resolved = validate_overrides(existing, samples, str(path))
+    previous = _existing_override(existing, resolved, str(target["sample_uuid"]), field)
+    if previous is not None:
+        line, old = previous
+        raise OverrideRefused(
+            [
+                f"sample {target['sample_uuid']} already has an override of {field} "
+                f"({path} line {line}: {old['deterministic_value']} -> {old['adjusted_value']}, "
+                f"by {old['reviewer']}); the file holds at most one per (sample, field): edit or "
+                "delete that row to change it"
+            ]
+        )
+    new_row = pd.Series({k: str(v) for k, v in row.items()})
+    issues, _ = check_row(len(existing) + 2, new_row, samples)
+    if issues:
+        raise OverrideRefused([issue.message for issue in issues])
+    candidate = pd.concat([existing, new_row.to_frame().T], ignore_index=True)
     validate_overrides(candidate, samples, str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     with tmp.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(OVERRIDE_COLUMNS))
+        writer = csv.DictWriter(handle, fieldnames=list(OVERRIDE_COLUMNS), lineterminator="\n")
         writer.writeheader()
         for record in candidate.to_dict("records"):
             writer.writerow(record)

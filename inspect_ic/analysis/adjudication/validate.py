@@ -126,26 +126,75 @@ def _check_evidence(text: str) -> str | None:
     return None
 
 
-def _check_row(
+def _field_problem(field: str) -> str | None:
+    if field.strip() not in ADJUDICABLE_FIELDS:
+        return f"field {field!r} is not adjudicable (one of {', '.join(ADJUDICABLE_FIELDS)})"
+    return None
+
+
+def _reason_code_problem(code: str) -> str | None:
+    if code.strip() not in REASON_CODES:
+        return f"reason_code {code!r} is not one of {', '.join(REASON_CODES)}"
+    return None
+
+
+def _source_problem(source: str) -> str | None:
+    if not _SOURCE_RE.match(source.strip()):
+        return f"source {source!r} must be 'manual' or 'audit_candidate:<id>'"
+    return None
+
+
+def _adjusted_type_problem(field: str, adjusted: str) -> str | None:
+    if field in BOOLEAN_FIELDS and parse_bool(adjusted) is None:
+        return f"adjusted_value {adjusted!r} is not a boolean (True/False)"
+    if field == "deterministic_label_status" and adjusted != "ok":
+        return f"deterministic_label_status may only be adjusted to 'ok' (got {adjusted!r})"
+    return None
+
+
+def override_argument_problems(
+    field: str,
+    adjusted_value: str,
+    reason_code: str,
+    reason_text: str,
+    reviewer: str,
+    evidence: list[int | str],
+    source: str,
+) -> list[str]:
+    """The rules of analysis.md §7 that a new override's own values must meet, checked before
+    any sample is looked up (the same rules :func:`validate_overrides` applies to file rows)."""
+    problems = [
+        _field_problem(field),
+        _adjusted_type_problem(field.strip(), adjusted_value.strip())
+        if field.strip() in ADJUDICABLE_FIELDS
+        else None,
+        _reason_code_problem(reason_code),
+        None if reason_text.strip() else "reason_text is required (no override without a reason)",
+        None if reviewer.strip() else "reviewer is required",
+        _check_evidence(json.dumps(list(evidence))),
+        _source_problem(source),
+    ]
+    return [p for p in problems if p]
+
+
+def check_row(
     line: int, row: pd.Series, samples: pd.DataFrame
 ) -> tuple[list[ValidationIssue], dict[str, Any] | None]:
+    """Every rule one override row (strings) breaks, and the row resolved when it matches a
+    sample (``None`` otherwise). ``line`` labels the issues; duplicates are not checked here."""
     issues: list[ValidationIssue] = []
 
-    def err(message: str) -> None:
-        issues.append(ValidationIssue(line, message))
+    def err(message: str | None) -> None:
+        if message:
+            issues.append(ValidationIssue(line, message))
 
     field = row["field"].strip()
-    if field not in ADJUDICABLE_FIELDS:
-        err(f"field {field!r} is not adjudicable (one of {', '.join(ADJUDICABLE_FIELDS)})")
-    if row["reason_code"].strip() not in REASON_CODES:
-        err(f"reason_code {row['reason_code']!r} is not one of {', '.join(REASON_CODES)}")
+    err(_field_problem(field))
+    err(_reason_code_problem(row["reason_code"]))
     if not row["reason_text"].strip():
         err("reason_text is required (no override without a recorded reason)")
-    evidence_problem = _check_evidence(row["evidence"])
-    if evidence_problem:
-        err(evidence_problem)
-    if not _SOURCE_RE.match(row["source"].strip()):
-        err(f"source {row['source']!r} must be 'manual' or 'audit_candidate:<id>'")
+    err(_check_evidence(row["evidence"]))
+    err(_source_problem(row["source"]))
     if not row["reviewer"].strip():
         err("reviewer is required")
     stamp = row["reviewed_at_utc"].strip()
@@ -236,7 +285,7 @@ def validate_overrides(
     seen: dict[tuple[str, str], int] = {}
     for i, (_, row) in enumerate(overrides.iterrows()):
         line = i + 2
-        row_issues, item = _check_row(line, row.astype(str), samples)
+        row_issues, item = check_row(line, row.astype(str), samples)
         issues += row_issues
         if item is None:
             continue
