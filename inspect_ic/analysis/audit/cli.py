@@ -1,6 +1,7 @@
 """``ic audit``: the typer command over :func:`inspect_ic.analysis.audit.run.audit_run`.
 
-Exit codes: 0 success, 1 the audit failed, 2 usage error (missing run directory, no auditor).
+Exit codes: 0 success, 1 the audit failed, 2 usage error (missing run directory, no auditor, an
+auditor whose API key, provider or SDK is missing).
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from inspect_ic.analysis.cli_common import check_run_dir, fail
 
 
 def audit_command(
@@ -48,10 +51,13 @@ def audit_command(
     """Optional LLM audit of tool traces: write audit candidates for human review under
     tool_analysis/audit/ (never changes a label)."""
     from inspect_ic.analysis.audit.run import AuditError, AuditOptions, audit_run
+    from inspect_ic.analysis.model_check import ModelCheckError, check_model
 
-    if not run_dir.is_dir():
-        typer.echo(f"error: run directory not found: {run_dir}", err=True)
-        raise typer.Exit(2)
+    check_run_dir(run_dir)
+    try:  # before any log is read: key, provider and SDK of the auditor
+        check_model(model)
+    except ModelCheckError as exc:
+        fail(f"auditor {model}: {exc}")
     options = AuditOptions(
         budget_chars=budget_chars,
         temperature=None if no_temperature else 0.0,

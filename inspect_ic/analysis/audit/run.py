@@ -39,6 +39,7 @@ from inspect_ic.analysis.audit.transcript import (
 )
 from inspect_ic.analysis.awareness.labels import label_samples
 from inspect_ic.analysis.csvio import read_csv, write_csv, write_text
+from inspect_ic.analysis.model_check import ModelCheckError, check_model
 
 AUDIT_VERSION = 1
 AUDIT_DIR = ("tool_analysis", "audit")
@@ -90,6 +91,15 @@ def _grader(
     if not name.strip():
         raise AuditError("the grader role is bound to an empty model name")
     return bound, name
+
+
+def _check_auditor(name: str) -> None:
+    """Raise :class:`AuditError` (one line) when the auditor model cannot be used: missing API
+    key (names the variable), unknown provider, SDK not installed (names the pip package)."""
+    try:
+        check_model(name)
+    except ModelCheckError as exc:
+        raise AuditError(f"auditor {name}: {exc}") from exc
 
 
 def _model(bound: str | Model, options: AuditOptions) -> Model:
@@ -198,7 +208,8 @@ def audit_run(
         The records and candidates written for this auditor and the merged manifest.
 
     Raises:
-        AuditError: the run directory is missing or the grader role is unbound.
+        AuditError: the run directory is missing, the grader role is unbound, or (when there is
+            a sample to audit) the auditor cannot be used (missing key, unknown provider or SDK).
     """
     run_path = Path(run_dir)
     if not run_path.is_dir():
@@ -212,6 +223,8 @@ def audit_run(
     eval_log = ""
     results: dict[str, dict[str, Any]] = {}
     if inputs.items:
+        if isinstance(bound, str):
+            _check_auditor(bound)
         task = audit_task(
             inputs.items,
             {

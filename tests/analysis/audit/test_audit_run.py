@@ -224,3 +224,52 @@ def test_runner_hook_calls_the_audit(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert status == {"status": "completed", "models": {"mockllm/model": "completed"}}
     manifest = json.loads((run / "tool_analysis" / "audit" / "audit_manifest.json").read_text())
     assert manifest["auditors"]["mockllm/model"]["counts"]["audited"] == 2
+
+
+def test_cli_checks_the_auditor_before_reading_logs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from inspect_ic.cli import app
+
+    runner = CliRunner()
+    audit_dir = tmp_path / "tool_analysis"
+
+    def audit(model: str) -> tuple[int, str]:
+        result = runner.invoke(app, ["audit", str(tmp_path), "--model", model])
+        return result.exit_code, result.output
+
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    expected_key = (
+        2,
+        "error: auditor openai/gpt-5: OPENAI_API_KEY is not set (needed by openai/gpt-5); "
+        "export it\n",
+    )
+    assert audit("openai/gpt-5") == expected_key
+    monkeypatch.setitem(sys.modules, "openai", None)  # the SDK absent too: the key comes first
+    assert audit("openai/gpt-5") == expected_key
+    monkeypatch.setenv("GROQ_API_KEY", "k")
+    monkeypatch.setitem(sys.modules, "groq", None)  # SDK not importable, whatever is installed
+    assert audit("groq/llama-3.3-70b") == (
+        2,
+        "error: auditor groq/llama-3.3-70b: the groq provider needs the Python package groq "
+        "(not installed); run: pip install groq\n",
+    )
+    assert audit("nosuch/model") == (
+        2,
+        "error: auditor nosuch/model: unknown model provider 'nosuch' in 'nosuch/model' "
+        "(Inspect has no such provider)\n",
+    )
+    assert not audit_dir.exists()
+
+
+def test_audit_run_names_an_unusable_auditor(tmp_path: Path) -> None:
+    run = _run(tmp_path / "run", PLANS[:2])
+    with pytest.raises(AuditError) as info:
+        audit_run(run, "nosuch/model", options=AuditOptions(display="none"))
+    assert str(info.value) == (
+        "auditor nosuch/model: unknown model provider 'nosuch' in 'nosuch/model' "
+        "(Inspect has no such provider)"
+    )
+    assert not (run / "tool_analysis" / "audit").exists()
