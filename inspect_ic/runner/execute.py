@@ -34,42 +34,43 @@ from inspect_ic.runner.tidy import set_aside_unreadable_logs, supersede_stale_lo
 
 
 class Interrupted(KeyboardInterrupt):
-    """Raised from the signal handler (or after ``eval_set`` returns from a cancelled repeat) so
-    the run unwinds like a Ctrl-C."""
+    """Raised after ``eval_set`` returns from a cancelled repeat so the run unwinds like a
+    Ctrl-C."""
 
 
-INTERRUPT_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+# Turned into SIGINT: Inspect's event loop cancels the eval cleanly on SIGINT (asyncio's own
+# handler, installed only while SIGINT has Python's default handler, so we never replace it).
+FORWARDED_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 @dataclass
 class InterruptState:
-    """The first interrupting signal received while :func:`interrupt_signals` is active."""
+    """The first forwarded signal received while :func:`interrupt_signals` is active."""
 
     signum: int | None = None
 
     @property
     def exit_code(self) -> int:
-        """``128 + signal number`` (130 when the interrupt came from no signal we saw)."""
+        """``128 + signal number`` of a forwarded signal, else 130 (SIGINT)."""
         return 128 + self.signum if self.signum is not None else EXIT_INTERRUPTED
 
 
 @contextmanager
 def interrupt_signals() -> Iterator[InterruptState]:
-    """While active, SIGINT, SIGTERM and SIGHUP record the signal and unwind the run.
+    """While active, SIGTERM and SIGHUP are recorded and re-raised as SIGINT.
 
-    Inspect's ``eval_set`` catches a ``KeyboardInterrupt`` itself (the eval is marked cancelled
-    and ``eval_set`` returns as if the repeat were done), so the caller must also check
-    :attr:`InterruptState.signum` after each ``eval_set``; a handler of our own for SIGINT makes
-    the signal visible there.
+    Inspect's ``eval_set`` catches the interrupt itself (the running evals are cancelled, their
+    logs written with status ``cancelled``) and returns as if the repeat were done, so the
+    caller checks :func:`cancelled_since` after each ``eval_set``.
     """
     state = InterruptState()
 
     def handler(signum: int, frame: FrameType | None) -> None:
         if state.signum is None:
             state.signum = signum
-        raise Interrupted(f"signal {signum}")
+        signal.raise_signal(signal.SIGINT)
 
-    previous = {sig: signal.signal(sig, handler) for sig in INTERRUPT_SIGNALS}
+    previous = {sig: signal.signal(sig, handler) for sig in FORWARDED_SIGNALS}
     try:
         yield state
     finally:
@@ -77,9 +78,23 @@ def interrupt_signals() -> Iterator[InterruptState]:
             signal.signal(sig, old)
 
 
-def was_cancelled(logs: list[Any]) -> bool:
-    """Whether ``eval_set`` returned a cancelled log (it was interrupted)."""
-    return any(str(getattr(log, "status", "")) == "cancelled" for log in logs)
+def cancelled_since(logs: list[Any], directory: Path, since: float) -> bool:
+    """Whether this ``eval_set`` was interrupted: it returned a cancelled log, or a log in
+    ``directory`` written at or after ``since`` (epoch seconds) has status ``cancelled``
+    (``eval_set`` may return no logs at all when interrupted)."""
+    if any(str(getattr(log, "status", "")) == "cancelled" for log in logs):
+        return True
+    from inspect_ai.log import read_eval_log
+
+    for path in directory.glob("*.eval"):
+        try:
+            if path.stat().st_mtime < since:
+                continue
+            if read_eval_log(str(path), header_only=True).status == "cancelled":
+                return True
+        except Exception:  # an unreadable log (e.g. half-written zip) says nothing either way
+            continue
+    return False
 
 
 def _eval_set_repeat(plan: RunPlan, repeat: int, models: list[Any]) -> tuple[bool, list[Any]]:
@@ -168,7 +183,7 @@ def _execute_locked(plan: RunPlan, console: Console) -> int:
     try:
         with interrupt_signals() as state:
             for repeat in range(1, opts.repeats + 1):
-                started = time.monotonic()
+                started, started_at = time.monotonic(), time.time()
                 console.print(f"[bold]{repeat_name(repeat)}[/bold] of {opts.repeats}")
                 unreadable = set_aside_unreadable_logs(
                     plan.run_dir, repeat_dir(plan.run_dir, repeat)
@@ -179,9 +194,12 @@ def _execute_locked(plan: RunPlan, console: Console) -> int:
                         f"or corrupt, Inspect cannot resume from them): {', '.join(unreadable)}"
                     )
                 ok, logs = _eval_set_repeat(plan, repeat, models)
+                cancelled = state.signum is not None or cancelled_since(
+                    logs, repeat_dir(plan.run_dir, repeat), started_at
+                )
                 moved = (
                     supersede_stale_logs(plan.run_dir, repeat_dir(plan.run_dir, repeat))
-                    if ok
+                    if ok and not cancelled
                     else []
                 )
                 writer.data["repeats"][repeat_name(repeat)] = {
@@ -193,7 +211,7 @@ def _execute_locked(plan: RunPlan, console: Console) -> int:
                     "seconds": round(time.monotonic() - started, 1),
                 }
                 writer.write()
-                if state.signum is not None or was_cancelled(logs):
+                if cancelled:
                     raise Interrupted(f"{repeat_name(repeat)} was cancelled")
                 if not ok:
                     status, exit_code = "failed", EXIT_FAILED
