@@ -162,4 +162,26 @@ def check_log_root(
     diffs = fingerprint_differences(old, new_options, keys)
     if diffs:
         raise different_run(run_dir, diffs)
+    check_same_checkout(run_dir, existing)
     return existing
+
+
+def check_same_checkout(run_dir: Path, manifest: dict[str, Any]) -> None:
+    """Refuse to resume a run started from another checkout of the benchmark.
+
+    Inspect pairs a run's logs with its tasks by task file path, so ``eval_set`` from another
+    checkout would find "logs not associated with a task" and fail part-way.
+
+    Raises:
+        UsageError: the manifest's ``repo.root`` is not this package's checkout.
+    """
+    from inspect_ic.runner.provenance import REPO_ROOT
+
+    recorded = (manifest.get("repo") or {}).get("root")
+    if not recorded or Path(recorded).resolve() == REPO_ROOT.resolve():
+        return
+    raise UsageError(
+        f"log root {run_dir} holds a run started from the checkout at {recorded}, not "
+        f"{REPO_ROOT}; resume it with that checkout: {recorded}/.venv/bin/ic run --resume "
+        f"--log-root {run_dir}"
+    )

@@ -58,7 +58,8 @@ def repo_state(root: Path = REPO_ROOT) -> dict[str, Any]:
     """``root``, ``branch``, ``commit``, ``short_commit``, ``is_dirty`` and ``dirty_paths``."""
     commit = _run(["git", "rev-parse", "HEAD"], root)
     status = _run(["git", "status", "--porcelain", "--untracked-files=normal"], root)
-    dirty_paths = [line[3:] for line in (status or "").splitlines() if line.strip()]
+    # "XY path"; _run strips the output, which can eat the first line's leading blank X
+    dirty_paths = [line[2:].strip() for line in (status or "").splitlines() if line.strip()]
     return {
         "root": str(root),
         "branch": _run(["git", "rev-parse", "--abbrev-ref", "HEAD"], root),

@@ -187,3 +187,26 @@ def test_smoke_refuses_an_unknown_scripted_policy(tmp_path: Path) -> None:
     result = runner.invoke(app, ["smoke", "scripted/nosuchpolicy", "--log-dir", str(tmp_path)])
     assert result.exit_code == 2, result.output
     assert "unknown scripted policy 'nosuchpolicy' for task(s) budget_siphon" in result.output
+
+
+def test_resume_from_another_checkout_is_refused(tmp_path: Path) -> None:
+    """Inspect pairs logs with tasks by task file path: a run started from another checkout
+    cannot be resumed from this one, and the error names the command that can."""
+    run_dir = tmp_path / "run"
+    args = ["run", "scripted/noop", "--task", "budget_siphon", "--variant-id", "A"]
+    first = runner.invoke(
+        app, [*args, "--log-root", str(run_dir), "--no-analysis", "--display", "none"]
+    )
+    assert first.exit_code == 0, first.output
+    manifest_path = run_dir / "run_manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["repo"]["root"] = "/srv/other-checkout"
+    manifest_path.write_text(json.dumps(manifest))
+    before = sorted(p.name for p in run_dir.rglob("*"))
+    resumed = runner.invoke(app, ["run", "--resume", "--log-root", str(run_dir)])
+    assert resumed.exit_code == 2
+    line = " ".join(resumed.output.split())
+    assert "holds a run started from the checkout at /srv/other-checkout" in line
+    assert f"/srv/other-checkout/.venv/bin/ic run --resume --log-root {run_dir}" in line
+    assert sorted(p.name for p in run_dir.rglob("*")) == before
+    assert json.loads(manifest_path.read_text())["status"] == "completed"
