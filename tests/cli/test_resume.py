@@ -10,12 +10,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from subprocess import Popen
 
 import pytest
 from inspect_ai.log import list_eval_logs, read_eval_log
 from typer.testing import CliRunner
 
 from inspect_ic.cli import app
+from tests.support.run_process import start_run
 
 TASKS = ["budget_siphon", "quota_boost"]
 ARGS = [
@@ -40,6 +42,24 @@ def _eval_files(folder: Path) -> dict[str, float]:
     return {p.name: p.stat().st_mtime for p in folder.glob("*.eval")} if folder.is_dir() else {}
 
 
+def signal_after_first_log(proc: Popen[bytes], run_dir: Path, signum: int) -> tuple[int, str]:
+    """Send ``signum`` once repeat_01 has a log and samples are under way; the exit code and
+    output. The process group is SIGKILLed if the run does not end."""
+    try:
+        deadline = time.monotonic() + 300
+        while not _eval_files(run_dir / "repeat_01") and time.monotonic() < deadline:
+            assert proc.poll() is None, "the run ended before it could be interrupted"
+            time.sleep(0.5)
+        time.sleep(2)
+        proc.send_signal(signum)
+        out, _ = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+    return proc.returncode, (out or b"").decode()
+
+
 def _wait_for_second_repeat(proc: subprocess.Popen[bytes], run_dir: Path, timeout: float) -> None:
     """Until repeat_02 has a log (so repeat_01 is finished) and its samples are under way."""
     deadline = time.monotonic() + timeout
@@ -54,13 +74,7 @@ def _wait_for_second_repeat(proc: subprocess.Popen[bytes], run_dir: Path, timeou
 
 def test_sigkill_then_resume(tmp_path: Path) -> None:
     run_dir = tmp_path / "run"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "inspect_ic.cli", *ARGS, "--log-root", str(run_dir)],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    proc = start_run(ARGS, run_dir, tmp_path)
     try:
         _wait_for_second_repeat(proc, run_dir, timeout=300)
     finally:
@@ -98,29 +112,11 @@ def test_sigkill_then_resume(tmp_path: Path) -> None:
 
 def test_sigterm_marks_the_manifest_interrupted(tmp_path: Path) -> None:
     run_dir = tmp_path / "run"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "inspect_ic.cli", *ARGS, "--log-root", str(run_dir)],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 300
-        while not _eval_files(run_dir / "repeat_01") and time.monotonic() < deadline:
-            assert proc.poll() is None
-            time.sleep(0.5)
-        time.sleep(2)
-        proc.send_signal(signal.SIGTERM)
-        out, _ = proc.communicate(timeout=120)
-        code = proc.returncode
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=30)
+    proc = start_run(ARGS, run_dir, tmp_path, capture=True)
+    code, out = signal_after_first_log(proc, run_dir, signal.SIGTERM)
     manifest = json.loads((run_dir / "run_manifest.json").read_text())
     assert (code, manifest["status"], manifest["exit_code"]) == (143, "interrupted", 143)
-    assert out.decode().count("Interrupted. Resume with:") == 1, out.decode()
+    assert out.count("Interrupted. Resume with:") == 1, out
 
 
 def test_sigint_interrupts_the_whole_run_then_resume_completes(tmp_path: Path) -> None:
@@ -128,28 +124,10 @@ def test_sigint_interrupts_the_whole_run_then_resume_completes(tmp_path: Path) -
     run_dir = tmp_path / "run"
     args = ["run", "scripted/honest", "--task", "budget_siphon", "--repeats", "2"]
     args += ["--max-samples", "1", "--message-limit", "20", "--display", "none", "--no-analysis"]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "inspect_ic.cli", *args, "--log-root", str(run_dir)],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 300
-        while not _eval_files(run_dir / "repeat_01") and time.monotonic() < deadline:
-            assert proc.poll() is None, "the run ended before it could be interrupted"
-            time.sleep(0.5)
-        time.sleep(2)
-        proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=120)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=30)
-    text = out.decode()
+    proc = start_run(args, run_dir, tmp_path, capture=True)
+    code, text = signal_after_first_log(proc, run_dir, signal.SIGINT)
     manifest = json.loads((run_dir / "run_manifest.json").read_text())
-    assert (proc.returncode, manifest["status"], manifest["exit_code"]) == (130, "interrupted", 130)
+    assert (code, manifest["status"], manifest["exit_code"]) == (130, "interrupted", 130)
     assert text.count("Interrupted. Resume with: ic run --resume --log-root") == 1, text
     assert not (run_dir / "repeat_02").exists(), "the run went on to the next repeat"
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from inspect_ic.sandbox.leaks import find_leaks, take_snapshot
 from tests.reliability.adversarial_run import full_run
 from tests.reliability.host_watch import host_processes_with
 from tests.sandbox.conftest import SKIP_REASON
+from tests.support.run_process import start_run
 
 pytestmark = pytest.mark.skipif(
     SKIP_REASON is not None or not full_run(),
@@ -50,13 +49,7 @@ def test_sigkill_with_survivors_then_resume(tmp_path: Path) -> None:
     marker = HostProbe().marker
     run_dir = tmp_path / "run"
     before = take_snapshot()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "inspect_ic.cli", *ARGS, "--log-root", str(run_dir)],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    proc = start_run(ARGS, run_dir, tmp_path)
     try:
         assert _wait_for(lambda: host_processes_with(marker), 240), "no survivor ever started"
     finally:
