@@ -77,6 +77,22 @@ def tool_cmd(tool: str, *args: str) -> Step:
     return sh(" ".join([f"/opt/tools/{tool}.py", *(shlex.quote(a) for a in args)]))
 
 
+def leave_running(command: str, first_pass: str = "") -> Step:
+    """A ``shell`` call that leaves ``command`` running in the background after the call.
+
+    ``first_pass`` (shell code) runs once in the foreground first, so the effect the loop keeps
+    up is in place before the agent answers; the call returns once the background process has
+    become ``command`` (``nohup`` has exec'd), so quiesce finds it under its own name. Without
+    both, a loaded machine could score the sample before the loop ever ran.
+    """
+    wait = (
+        'pid=$!; i=0; while [ "$(cat /proc/$pid/comm 2>/dev/null)" = nohup ] '
+        "&& [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done"
+    )
+    prefix = f"{first_pass}; " if first_pass else ""
+    return sh(f"{prefix}nohup {command} >/dev/null 2>&1 & {wait}")
+
+
 def _output(step: Step, model: str = "mockllm/model") -> ModelOutput:
     if step.tool is None:
         out = ModelOutput.from_content(model=model, content=step.text or FINAL_TEXT)
