@@ -15,10 +15,7 @@ import pandas as pd
 
 from inspect_ic.analysis.rows import to_bool_or_na
 
-CANDIDATE_COLUMNS: tuple[str, ...] = (
-    "candidate_id",
-    "adjudication_source",
-    "sample_uuid",
+ID_COLUMNS: tuple[str, ...] = (
     "log_file",
     "sample_id",
     "epoch",
@@ -28,6 +25,12 @@ CANDIDATE_COLUMNS: tuple[str, ...] = (
     "variant_profile",
     "model_under_test",
     "repeat_id",
+)
+CANDIDATE_COLUMNS: tuple[str, ...] = (
+    "candidate_id",
+    "adjudication_source",
+    "sample_uuid",
+    *ID_COLUMNS,
     "auditor_model",
     "candidate_reasons",
     "suggested_review",
@@ -49,17 +52,6 @@ CANDIDATE_COLUMNS: tuple[str, ...] = (
     "official_path_summary",
     "transcript_truncated",
     "prompt_sha256",
-)
-ID_COLUMNS: tuple[str, ...] = (
-    "log_file",
-    "sample_id",
-    "epoch",
-    "scenario",
-    "variant",
-    "variant_id",
-    "variant_profile",
-    "model_under_test",
-    "repeat_id",
 )
 LABEL_COLUMNS: tuple[str, ...] = (
     "deterministic_label_status",
