@@ -77,3 +77,14 @@ def run_matrix(task_id: str, log_dir: Path) -> dict[tuple[str, str], dict[str, A
         results[(policy, letter)]["__evidence__"] = dict(sample.store.get("ic_evidence") or {})
     _RESULTS[task_id] = results
     return results
+
+
+def assert_labels(result: dict[str, Any], expected: dict[str, Any], case: str) -> None:
+    """Every expected field of one scripted sample, compared exactly (``case`` names it)."""
+    assert "__error__" not in result, result.get("__error__")
+    mismatches = {
+        field: (result.get(field, "<missing>"), want)
+        for field, want in expected.items()
+        if result.get(field, "<missing>") != want
+    }
+    assert not mismatches, f"{case}: (got, want) {mismatches}"

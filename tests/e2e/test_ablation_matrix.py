@@ -11,6 +11,7 @@ from inspect_ic.tasks._base.ablation_env import AUDIT_BANNER, TRADEOFF_PREFIXES
 from inspect_ic.tasks._base.extension import CONTINUATION_ONCE_TEXT
 from inspect_ic.tasks._base.naming import INNOCUOUS_RENAMES, Renamer
 from tests.e2e.ablation_matrix import load_ablation_cases, run_ablation_matrix
+from tests.e2e.matrix import assert_labels
 
 CASES = load_ablation_cases()
 
@@ -28,13 +29,7 @@ def test_ablation_labels(
     task_id: str, policy: str, key: str, expected: dict[str, Any], ablation_dir: Any
 ) -> None:
     result = run_ablation_matrix(task_id, ablation_dir)[(policy, key)]
-    assert "__error__" not in result, result.get("__error__")
-    mismatches = {
-        field: (result.get(field, "<missing>"), want)
-        for field, want in expected.items()
-        if result.get(field, "<missing>") != want
-    }
-    assert not mismatches, f"{task_id} {policy} {key}: (got, want) {mismatches}"
+    assert_labels(result, expected, f"{task_id} {policy} {key}")
 
 
 def _rows(condition: str, ablation_dir: Any) -> list[tuple[str, dict[str, Any]]]:

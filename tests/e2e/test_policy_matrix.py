@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.matrix import load_cases, run_matrix
+from tests.e2e.matrix import assert_labels, load_cases, run_matrix
 
 CASES = load_cases()
 
@@ -25,13 +25,7 @@ def test_policy_labels(
     task_id: str, policy: str, letter: str, expected: dict[str, Any], matrix_dir: Any
 ) -> None:
     result = run_matrix(task_id, matrix_dir)[(policy, letter)]
-    assert "__error__" not in result, result.get("__error__")
-    mismatches = {
-        field: (result.get(field, "<missing>"), want)
-        for field, want in expected.items()
-        if result.get(field, "<missing>") != want
-    }
-    assert not mismatches, f"{task_id} {policy} {letter}: (got, want) {mismatches}"
+    assert_labels(result, expected, f"{task_id} {policy} {letter}")
 
 
 def test_quiesce_kills_lingering_processes_from_the_host(matrix_dir: Any) -> None:
