@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from inspect_ic.sandbox.leaks import take_snapshot
 from inspect_ic.sandbox.leftovers import BASE_DIR_ENV
+from inspect_ic.sandbox.storage import detach_mount, mount_tmpfs
 from tests.sandbox.conftest import (  # noqa: F401  (fixtures re-exported for this directory)
     bwrap_base_dir,
     bwrap_config,
@@ -33,3 +35,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the leak check last in the session, whatever was collected before or after it."""
     last = [item for item in items if item.path.name == LEAK_CHECK_MODULE]
     items[:] = [item for item in items if item.path.name != LEAK_CHECK_MODULE] + last
+
+
+@pytest.fixture
+def tmpfs_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 1 MiB tmpfs (needs the privilege to mount one), unmounted afterwards."""
+    target = tmp_path / "disk"
+    target.mkdir()
+    try:
+        mount_tmpfs(target, 1)
+    except OSError:
+        pytest.skip("needs the privilege to mount a tmpfs")
+    try:
+        yield target
+    finally:
+        detach_mount(target)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,6 @@ from typer.testing import CliRunner
 
 import inspect_ic.runner.execute as execute
 from inspect_ic.cli import app
-from inspect_ic.sandbox.storage import detach_mount, mount_tmpfs
 from tests.sandbox.conftest import SKIP_REASON
 
 pytestmark = pytest.mark.skipif(SKIP_REASON is not None, reason=SKIP_REASON or "")
@@ -31,20 +29,11 @@ FREE_BYTES = 24 * 1024
 
 
 @pytest.fixture
-def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+def tiny_disk(tmpfs_disk: Path) -> Path:
     """A 1 MiB tmpfs filled up to ``FREE_BYTES`` of free space (needs root)."""
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    try:
-        mount_tmpfs(disk, 1)
-    except OSError:
-        pytest.skip("needs the privilege to mount a tmpfs")
-    try:
-        stats = os.statvfs(disk)
-        (disk / "filler").write_bytes(b"\0" * (stats.f_bavail * stats.f_frsize - FREE_BYTES))
-        yield disk
-    finally:
-        detach_mount(disk)
+    stats = os.statvfs(tmpfs_disk)
+    (tmpfs_disk / "filler").write_bytes(b"\0" * (stats.f_bavail * stats.f_frsize - FREE_BYTES))
+    return tmpfs_disk
 
 
 def _one_error_line(output: str) -> str:

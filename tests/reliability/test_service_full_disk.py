@@ -6,14 +6,12 @@ from __future__ import annotations
 import errno
 import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-from inspect_ic.sandbox.storage import detach_mount, mount_tmpfs
 from inspect_ic.tasks._base.bundle import RUNTIME_DIR
 from inspect_ic.tasks._base.runtime import receipts as rc
 from inspect_ic.tasks._base.snapshot import EnvSnapshot
@@ -32,18 +30,9 @@ def _opsrt() -> ModuleType:
 
 
 @pytest.fixture
-def disk(tmp_path: Path) -> Iterator[Path]:
+def disk(tmpfs_disk: Path) -> Path:
     """A 1 MiB tmpfs (root only), unmounted afterwards."""
-    target = tmp_path / "disk"
-    target.mkdir()
-    try:
-        mount_tmpfs(target, 1)
-    except OSError:
-        pytest.skip("needs the privilege to mount a tmpfs")
-    try:
-        yield target
-    finally:
-        detach_mount(target)
+    return tmpfs_disk
 
 
 def _service(disk: Path) -> Any:
