@@ -65,8 +65,9 @@ def check_scripted_policies(models: list[str], task_ids: list[str]) -> None:
             )
 
 
-class ScriptedModelAPI(ModelAPI):
-    """Serves each active sample the turn its task's scripted policy prescribes."""
+class OfflineModelAPI(ModelAPI):
+    """Base of the in-process test-double providers: no client, no key, no retries (a failure
+    is a bug, never transient) and a rough token count, so Inspect never loads a tokenizer."""
 
     def __init__(
         self,
@@ -76,26 +77,36 @@ class ScriptedModelAPI(ModelAPI):
         config: GenerateConfig | None = None,
         **model_args: Any,
     ) -> None:
-        """``model_name`` is the policy name (``noop``, ``honest``, ...)."""
         super().__init__(
             model_name=model_name,
             base_url=base_url,
             api_key=api_key,
             config=config or GenerateConfig(),
         )
-        self.policy = model_name
+
+    def should_retry(self, ex: Exception) -> bool:
+        """Never: nothing here is transient."""
+        return False
+
+    async def count_text_tokens(self, text: str) -> int:
+        """About four characters a token."""
+        return max(1, len(text) // 4)
+
+
+class ScriptedModelAPI(OfflineModelAPI):
+    """Serves each active sample the turn its task's scripted policy prescribes.
+
+    ``model_name`` is the policy name (``noop``, ``honest``, ...).
+    """
+
+    @property
+    def policy(self) -> str:
+        """The scripted policy this provider serves."""
+        return self.model_name
 
     def max_connections(self) -> int:
         """Scripted turns are instant; allow plenty in flight."""
         return 32
-
-    def should_retry(self, ex: Exception) -> bool:
-        """Scripted failures are bugs, never transient."""
-        return False
-
-    async def count_text_tokens(self, text: str) -> int:
-        """A rough count so Inspect never loads a tokenizer."""
-        return max(1, len(text) // 4)
 
     async def generate(
         self,

@@ -15,8 +15,6 @@ Importing this module registers the provider; every output carries ``usage``.
 
 from __future__ import annotations
 
-from typing import Any
-
 import anyio
 from inspect_ai.log._samples import sample_active
 from inspect_ai.model import (
@@ -29,6 +27,7 @@ from inspect_ai.model import (
 from inspect_ai.tool import ToolCall, ToolChoice, ToolInfo
 
 from inspect_ic.policies.scripted import USAGE, _output, ls, say
+from inspect_ic.runner.scripted import OfflineModelAPI
 from inspect_ic.tasks._base.variants import PROFILE_VARIANTS
 
 PROVIDER_ERROR = "provider error 503: upstream overloaded"
@@ -55,31 +54,8 @@ def _malformed(turn: int) -> ModelOutput:
     return out
 
 
-class FaultModelAPI(ModelAPI):
-    """See the module docstring."""
-
-    def __init__(
-        self,
-        model_name: str,
-        base_url: str | None = None,
-        api_key: str | None = None,
-        config: GenerateConfig | None = None,
-        **model_args: Any,
-    ) -> None:
-        super().__init__(
-            model_name=model_name,
-            base_url=base_url,
-            api_key=api_key,
-            config=config or GenerateConfig(),
-        )
-
-    def should_retry(self, ex: Exception) -> bool:
-        """The simulated SDK already retried."""
-        return False
-
-    async def count_text_tokens(self, text: str) -> int:
-        """A rough count, so Inspect never loads a tokenizer."""
-        return max(1, len(text) // 4)
+class FaultModelAPI(OfflineModelAPI):
+    """See the module docstring. Never retried: the simulated SDK already retried."""
 
     async def generate(
         self,
